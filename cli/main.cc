@@ -1,0 +1,16 @@
+// gtsim: the command-line entry point. Each subcommand lives with its module; this file only
+// wires them to CLI11.
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "gtsim: a simulator of Amazon DynamoDB global tables.\n"
+      "Region processes hold SQLite copies of a table, replicate change records to each other\n"
+      "asynchronously and resolve concurrent writes by last-writer-wins."};
+  app.set_version_flag("--version", "gtsim 0.1.0");
+  app.require_subcommand(0, 1);
+  CLI11_PARSE(app, argc, argv);
+  if (app.get_subcommands().empty()) fmt::print("{}", app.help());
+  return 0;
+}
