@@ -8,14 +8,14 @@
 namespace gtsim {
 namespace {
 
-constexpr std::array<const char*, 10> kDescriptors = {"S", "N",  "B", "BOOL", "NULL",
-                                                      "M", "L", "SS", "NS",  "BS"};
+constexpr std::array<const char*, 10> kDescriptors = {"S", "N", "B",  "BOOL", "NULL",
+                                                      "M", "L", "SS", "NS",   "BS"};
 
 template <typename T, typename V>
 const T& get_checked(const V& variant, AttributeType expected) {
   const T* p = std::get_if<T>(&variant);
-  GTSIM_CHECK(p != nullptr, std::string("attribute value is not of type ") +
-                                type_descriptor(expected));
+  GTSIM_CHECK(p != nullptr,
+              std::string("attribute value is not of type ") + type_descriptor(expected));
   return *p;
 }
 
@@ -75,7 +75,9 @@ const Decimal& AttributeValue::as_number() const {
 const Binary& AttributeValue::as_binary() const {
   return get_checked<Binary>(value_, AttributeType::kB);
 }
-bool AttributeValue::as_bool() const { return get_checked<bool>(value_, AttributeType::kBOOL); }
+bool AttributeValue::as_bool() const {
+  return get_checked<bool>(value_, AttributeType::kBOOL);
+}
 const AttributeValue::Map& AttributeValue::as_map() const {
   return get_checked<Map>(value_, AttributeType::kM);
 }
@@ -102,30 +104,40 @@ nlohmann::json AttributeValue::to_json() const {
   using json = nlohmann::json;
   const char* d = type_descriptor(type());
   switch (type()) {
-    case AttributeType::kS: return json{{d, as_string()}};
-    case AttributeType::kN: return json{{d, as_number().to_string()}};
-    case AttributeType::kB: return json{{d, base64_encode(as_binary().bytes)}};
-    case AttributeType::kBOOL: return json{{d, as_bool()}};
-    case AttributeType::kNULL: return json{{d, true}};
+    case AttributeType::kS:
+      return json{{d, as_string()}};
+    case AttributeType::kN:
+      return json{{d, as_number().to_string()}};
+    case AttributeType::kB:
+      return json{{d, base64_encode(as_binary().bytes)}};
+    case AttributeType::kBOOL:
+      return json{{d, as_bool()}};
+    case AttributeType::kNULL:
+      return json{{d, true}};
     case AttributeType::kM: {
       json m = json::object();
-      for (const auto& [name, value] : as_map()) m[name] = value.to_json();
+      for (const auto& [name, value] : as_map())
+        m[name] = value.to_json();
       return json{{d, m}};
     }
     case AttributeType::kL: {
       json l = json::array();
-      for (const auto& value : as_list()) l.push_back(value.to_json());
+      for (const auto& value : as_list())
+        l.push_back(value.to_json());
       return json{{d, l}};
     }
-    case AttributeType::kSS: return json{{d, as_string_set()}};
+    case AttributeType::kSS:
+      return json{{d, as_string_set()}};
     case AttributeType::kNS: {
       json s = json::array();
-      for (const auto& n : as_number_set()) s.push_back(n.to_string());
+      for (const auto& n : as_number_set())
+        s.push_back(n.to_string());
       return json{{d, s}};
     }
     case AttributeType::kBS: {
       json s = json::array();
-      for (const auto& b : as_binary_set()) s.push_back(base64_encode(b.bytes));
+      for (const auto& b : as_binary_set())
+        s.push_back(base64_encode(b.bytes));
       return json{{d, s}};
     }
   }
@@ -141,43 +153,52 @@ AttributeValue AttributeValue::from_json(const nlohmann::json& json) {
   const auto& [descriptor, body] = *json.items().begin();
   AttributeType type;
   if (!parse_type_descriptor(descriptor, &type)) {
-    throw_validation("Supplied AttributeValue is empty, must contain exactly one of the supported "
-                     "datatypes (unknown type descriptor \"" + descriptor + "\")");
+    throw_validation(
+        "Supplied AttributeValue is empty, must contain exactly one of the supported "
+        "datatypes (unknown type descriptor \"" +
+        descriptor + "\")");
   }
   auto need_string = [&]() -> const std::string& {
-    if (!body.is_string()) throw_validation("Supplied AttributeValue " + descriptor +
-                                            " must be a string");
+    if (!body.is_string())
+      throw_validation("Supplied AttributeValue " + descriptor + " must be a string");
     return body.get_ref<const std::string&>();
   };
   switch (type) {
-    case AttributeType::kS: return AttributeValue(need_string());
-    case AttributeType::kN: return Decimal::parse(need_string());
-    case AttributeType::kB: return Binary{base64_decode(need_string())};
+    case AttributeType::kS:
+      return AttributeValue(need_string());
+    case AttributeType::kN:
+      return Decimal::parse(need_string());
+    case AttributeType::kB:
+      return Binary{base64_decode(need_string())};
     case AttributeType::kBOOL:
       if (!body.is_boolean()) throw_validation("Supplied AttributeValue BOOL must be a boolean");
       return body.get<bool>();
     case AttributeType::kNULL:
       if (!body.is_boolean() || !body.get<bool>()) {
-        throw_validation("One or more parameter values were invalid: Null attribute value types "
-                         "must have the value of true");
+        throw_validation(
+            "One or more parameter values were invalid: Null attribute value types "
+            "must have the value of true");
       }
       return Null{};
     case AttributeType::kM: {
       if (!body.is_object()) throw_validation("Supplied AttributeValue M must be a map");
       Map m;
-      for (const auto& [name, value] : body.items()) m.emplace(name, from_json(value));
+      for (const auto& [name, value] : body.items())
+        m.emplace(name, from_json(value));
       return m;
     }
     case AttributeType::kL: {
       if (!body.is_array()) throw_validation("Supplied AttributeValue L must be a list");
       List l;
-      for (const auto& value : body) l.push_back(from_json(value));
+      for (const auto& value : body)
+        l.push_back(from_json(value));
       return l;
     }
     case AttributeType::kSS:
       return parse_set<StringSet>(body, "SS", [](const std::string& s) { return s; });
     case AttributeType::kNS:
-      return parse_set<NumberSet>(body, "NS", [](const std::string& s) { return Decimal::parse(s); });
+      return parse_set<NumberSet>(body, "NS",
+                                  [](const std::string& s) { return Decimal::parse(s); });
     case AttributeType::kBS:
       return parse_set<BinarySet>(body, "BS",
                                   [](const std::string& s) { return Binary{base64_decode(s)}; });
@@ -187,35 +208,44 @@ AttributeValue AttributeValue::from_json(const nlohmann::json& json) {
 
 size_t AttributeValue::size_bytes() const {
   switch (type()) {
-    case AttributeType::kS: return as_string().size();
+    case AttributeType::kS:
+      return as_string().size();
     // DynamoDB: about 1 byte per two significant digits, plus 1.
-    case AttributeType::kN: return as_number().to_string().size() / 2 + 1;
-    case AttributeType::kB: return as_binary().bytes.size();
+    case AttributeType::kN:
+      return as_number().to_string().size() / 2 + 1;
+    case AttributeType::kB:
+      return as_binary().bytes.size();
     case AttributeType::kBOOL:
-    case AttributeType::kNULL: return 1;
+    case AttributeType::kNULL:
+      return 1;
     case AttributeType::kM: {
       size_t n = 3;
-      for (const auto& [name, value] : as_map()) n += name.size() + value.size_bytes() + 1;
+      for (const auto& [name, value] : as_map())
+        n += name.size() + value.size_bytes() + 1;
       return n;
     }
     case AttributeType::kL: {
       size_t n = 3;
-      for (const auto& value : as_list()) n += value.size_bytes() + 1;
+      for (const auto& value : as_list())
+        n += value.size_bytes() + 1;
       return n;
     }
     case AttributeType::kSS: {
       size_t n = 0;
-      for (const auto& s : as_string_set()) n += s.size();
+      for (const auto& s : as_string_set())
+        n += s.size();
       return n;
     }
     case AttributeType::kNS: {
       size_t n = 0;
-      for (const auto& d : as_number_set()) n += d.to_string().size() / 2 + 1;
+      for (const auto& d : as_number_set())
+        n += d.to_string().size() / 2 + 1;
       return n;
     }
     case AttributeType::kBS: {
       size_t n = 0;
-      for (const auto& b : as_binary_set()) n += b.bytes.size();
+      for (const auto& b : as_binary_set())
+        n += b.bytes.size();
       return n;
     }
   }
@@ -224,31 +254,44 @@ size_t AttributeValue::size_bytes() const {
 
 nlohmann::json item_to_json(const Item& item) {
   nlohmann::json out = nlohmann::json::object();
-  for (const auto& [name, value] : item) out[name] = value.to_json();
+  for (const auto& [name, value] : item)
+    out[name] = value.to_json();
   return out;
 }
 
 Item item_from_json(const nlohmann::json& json) {
   if (!json.is_object()) throw_validation("An item must be a map of attribute names to values");
   Item item;
-  for (const auto& [name, value] : json.items()) item.emplace(name, AttributeValue::from_json(value));
+  for (const auto& [name, value] : json.items())
+    item.emplace(name, AttributeValue::from_json(value));
   return item;
 }
 
 size_t item_size_bytes(const Item& item) {
   size_t n = 0;
-  for (const auto& [name, value] : item) n += name.size() + value.size_bytes();
+  for (const auto& [name, value] : item)
+    n += name.size() + value.size_bytes();
   return n;
 }
 
 std::string to_display_string(const AttributeValue& value) {
   std::string out;
   switch (value.type()) {
-    case AttributeType::kS: append_quoted(out, value.as_string()); break;
-    case AttributeType::kN: out = value.as_number().to_string(); break;
-    case AttributeType::kB: out = "b64:" + base64_encode(value.as_binary().bytes); break;
-    case AttributeType::kBOOL: out = value.as_bool() ? "true" : "false"; break;
-    case AttributeType::kNULL: out = "null"; break;
+    case AttributeType::kS:
+      append_quoted(out, value.as_string());
+      break;
+    case AttributeType::kN:
+      out = value.as_number().to_string();
+      break;
+    case AttributeType::kB:
+      out = "b64:" + base64_encode(value.as_binary().bytes);
+      break;
+    case AttributeType::kBOOL:
+      out = value.as_bool() ? "true" : "false";
+      break;
+    case AttributeType::kNULL:
+      out = "null";
+      break;
     case AttributeType::kM: {
       out = "{";
       for (const auto& [name, v] : value.as_map()) {

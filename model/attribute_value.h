@@ -64,8 +64,8 @@ class AttributeValue {
 
   // Numbers must go through Decimal, so that 3 never silently becomes BOOL true.
   template <typename T>
-    requires(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>)
-  AttributeValue(T) = delete;
+  requires(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) AttributeValue(T)
+  = delete;
 
   static AttributeValue number(std::string_view text) { return Decimal::parse(text); }
 

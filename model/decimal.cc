@@ -124,7 +124,8 @@ bool Decimal::well_formed(std::string_view text) {
   size_t i = 0;
   auto digits = [&] {
     size_t start = i;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9')
+      ++i;
     return i - start;
   };
   if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
@@ -189,7 +190,9 @@ Decimal Decimal::operator+(const Decimal& other) const {
                  : make(other.negative_, subtract_magnitudes(b, a), exponent);
 }
 
-Decimal Decimal::operator-(const Decimal& other) const { return *this + (-other); }
+Decimal Decimal::operator-(const Decimal& other) const {
+  return *this + (-other);
+}
 
 std::strong_ordering Decimal::operator<=>(const Decimal& other) const {
   auto sign = [](const Decimal& d) { return d.is_zero() ? 0 : (d.negative_ ? -1 : 1); };

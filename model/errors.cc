@@ -7,12 +7,18 @@ namespace gtsim {
 
 const char* error_type_name(ErrorType type) {
   switch (type) {
-    case ErrorType::kValidation: return "ValidationException";
-    case ErrorType::kConditionalCheckFailed: return "ConditionalCheckFailedException";
-    case ErrorType::kTransactionCanceled: return "TransactionCanceledException";
-    case ErrorType::kResourceNotFound: return "ResourceNotFoundException";
-    case ErrorType::kResourceInUse: return "ResourceInUseException";
-    case ErrorType::kInternal: return "InternalServerError";
+    case ErrorType::kValidation:
+      return "ValidationException";
+    case ErrorType::kConditionalCheckFailed:
+      return "ConditionalCheckFailedException";
+    case ErrorType::kTransactionCanceled:
+      return "TransactionCanceledException";
+    case ErrorType::kResourceNotFound:
+      return "ResourceNotFoundException";
+    case ErrorType::kResourceInUse:
+      return "ResourceInUseException";
+    case ErrorType::kInternal:
+      return "InternalServerError";
   }
   return "InternalServerError";
 }

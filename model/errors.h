@@ -49,7 +49,7 @@ class DynamoError : public std::runtime_error {
 
 }  // namespace gtsim
 
-#define GTSIM_CHECK(cond, ...)                                                         \
-  do {                                                                                 \
+#define GTSIM_CHECK(cond, ...)                                                               \
+  do {                                                                                       \
     if (!(cond)) ::gtsim::check_failed(__FILE__, __LINE__, #cond, std::string{__VA_ARGS__}); \
   } while (false)

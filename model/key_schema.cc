@@ -7,9 +7,10 @@ namespace {
 
 void check_key_value(const KeyAttribute& attribute, const AttributeValue& value) {
   if (value.type() != attribute.type) {
-    throw_validation(std::string("One or more parameter values were invalid: Type mismatch for key ") +
-                     attribute.name + " expected: " + type_descriptor(attribute.type) +
-                     " actual: " + type_descriptor(value.type()));
+    throw_validation(
+        std::string("One or more parameter values were invalid: Type mismatch for key ") +
+        attribute.name + " expected: " + type_descriptor(attribute.type) +
+        " actual: " + type_descriptor(value.type()));
   }
   bool empty = (value.type() == AttributeType::kS && value.as_string().empty()) ||
                (value.type() == AttributeType::kB && value.as_binary().bytes.empty());
@@ -68,15 +69,20 @@ void KeySchema::validate_key(const Key& key) const {
     }
     check_key_value(*attribute, it->second);
   }
-  if (key.size() != expected) throw_validation("The provided key element does not match the schema");
+  if (key.size() != expected)
+    throw_validation("The provided key element does not match the schema");
 }
 
 std::string KeySchema::encode_component(const AttributeValue& value) {
   switch (value.type()) {
-    case AttributeType::kS: return value.as_string();
-    case AttributeType::kN: return value.as_number().to_string();
-    case AttributeType::kB: return base64_encode(value.as_binary().bytes);
-    default: GTSIM_CHECK(false, "key attribute of a non-key type");
+    case AttributeType::kS:
+      return value.as_string();
+    case AttributeType::kN:
+      return value.as_number().to_string();
+    case AttributeType::kB:
+      return base64_encode(value.as_binary().bytes);
+    default:
+      GTSIM_CHECK(false, "key attribute of a non-key type");
   }
 }
 

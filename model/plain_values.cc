@@ -45,7 +45,8 @@ AttributeValue plain_scalar(const YAML::Node& node) {
   if (s == "true" || s == "True" || s == "TRUE") return true;
   if (s == "false" || s == "False" || s == "FALSE") return false;
   // Text that reads as a number is N even when DynamoDB cannot hold it: then it is an error.
-  if (Decimal::well_formed(s)) return at_node(node, [&] { return AttributeValue(Decimal::parse(s)); });
+  if (Decimal::well_formed(s))
+    return at_node(node, [&] { return AttributeValue(Decimal::parse(s)); });
   return s;
 }
 
@@ -67,11 +68,12 @@ AttributeValue value_from_yaml(const YAML::Node& node) {
     if (tag == "!NULL") return Null{};
   }
   if (tag == "!SS") {
-    return set_from_yaml<AttributeValue::StringSet>(node, "!SS", [](const std::string& s) { return s; });
+    return set_from_yaml<AttributeValue::StringSet>(node, "!SS",
+                                                    [](const std::string& s) { return s; });
   }
   if (tag == "!NS") {
-    return set_from_yaml<AttributeValue::NumberSet>(node, "!NS",
-                                                    [](const std::string& s) { return Decimal::parse(s); });
+    return set_from_yaml<AttributeValue::NumberSet>(
+        node, "!NS", [](const std::string& s) { return Decimal::parse(s); });
   }
   if (tag == "!BS") {
     return set_from_yaml<AttributeValue::BinarySet>(
@@ -82,7 +84,8 @@ AttributeValue value_from_yaml(const YAML::Node& node) {
   }
   if (node.IsSequence()) {
     AttributeValue::List list;
-    for (const auto& element : node) list.push_back(value_from_yaml(element));
+    for (const auto& element : node)
+      list.push_back(value_from_yaml(element));
     return list;
   }
   if (node.IsMap()) {
@@ -107,23 +110,30 @@ Item item_from_yaml(const YAML::Node& node) {
 
 AttributeValue value_from_plain_json(const nlohmann::json& json) {
   switch (json.type()) {
-    case nlohmann::json::value_t::string: return json.get<std::string>();
-    case nlohmann::json::value_t::boolean: return json.get<bool>();
-    case nlohmann::json::value_t::null: return Null{};
+    case nlohmann::json::value_t::string:
+      return json.get<std::string>();
+    case nlohmann::json::value_t::boolean:
+      return json.get<bool>();
+    case nlohmann::json::value_t::null:
+      return Null{};
     case nlohmann::json::value_t::number_integer:
     case nlohmann::json::value_t::number_unsigned:
-    case nlohmann::json::value_t::number_float: return Decimal::parse(json.dump());
+    case nlohmann::json::value_t::number_float:
+      return Decimal::parse(json.dump());
     case nlohmann::json::value_t::array: {
       AttributeValue::List list;
-      for (const auto& element : json) list.push_back(value_from_plain_json(element));
+      for (const auto& element : json)
+        list.push_back(value_from_plain_json(element));
       return list;
     }
     case nlohmann::json::value_t::object: {
       AttributeValue::Map map;
-      for (const auto& [name, element] : json.items()) map.emplace(name, value_from_plain_json(element));
+      for (const auto& [name, element] : json.items())
+        map.emplace(name, value_from_plain_json(element));
       return map;
     }
-    default: throw_validation("unsupported JSON value: " + json.dump());
+    default:
+      throw_validation("unsupported JSON value: " + json.dump());
   }
 }
 

@@ -53,7 +53,9 @@ TEST_CASE("base64 matches RFC 4648 vectors") {
 }
 
 TEST_CASE("display strings are compact") {
-  Item item{{"id", "42"}, {"visits", Decimal::from_int(3)}, {"tags", AttributeValue::StringSet{"a", "b"}}};
+  Item item{{"id", "42"},
+            {"visits", Decimal::from_int(3)},
+            {"tags", AttributeValue::StringSet{"a", "b"}}};
   CHECK(to_display_string(item) == R"({id: "42", tags: <<"a", "b">>, visits: 3})");
   CHECK(item_size_bytes(item) > 0);
 }

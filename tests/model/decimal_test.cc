@@ -52,9 +52,9 @@ TEST_CASE("decimal arithmetic is exact") {
   CHECK((Decimal::parse(digits38) + Decimal::parse("1")).to_string() == "1" + std::string(38, '0'));
   // 1E30 + 1E-10 needs 41 digits: refused, never rounded.
   CHECK_THROWS_AS(Decimal::parse("1e30") + Decimal::parse("1e-10"), DynamoError);
-  CHECK_THROWS_AS(Decimal::parse("9.9999999999999999999999999999999999999E+125") +
-                      Decimal::parse("1E+125"),
-                  DynamoError);
+  CHECK_THROWS_AS(
+      Decimal::parse("9.9999999999999999999999999999999999999E+125") + Decimal::parse("1E+125"),
+      DynamoError);
 }
 
 TEST_CASE("decimal ordering is numeric") {

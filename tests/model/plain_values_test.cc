@@ -46,7 +46,8 @@ TEST_CASE("YAML value errors carry line and column") {
 }
 
 TEST_CASE("plain JSON maps become typed items") {
-  Item item = item_from_plain_json(nlohmann::json::parse(R"({"id": "1", "n": 2.5, "l": [true, null]})"));
+  Item item =
+      item_from_plain_json(nlohmann::json::parse(R"({"id": "1", "n": 2.5, "l": [true, null]})"));
   CHECK(item.at("n").as_number().to_string() == "2.5");
   CHECK(item.at("l").as_list().at(1).type() == AttributeType::kNULL);
   CHECK_THROWS_AS(item_from_plain_json(nlohmann::json::parse("[1]")), DynamoError);

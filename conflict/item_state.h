@@ -1,0 +1,62 @@
+// ItemState: everything a replica knows about one item, and what a change record ships.
+//
+// Replication in gtsim is state-based: a change record carries the item's whole state at its
+// origin right after the write, and a receiver joins it into its own with the table's conflict
+// policy. Joins are commutative, associative and idempotent, so replicas that have seen the same
+// writes hold the same state whatever the delivery order, and resends change nothing.
+//
+// Thread-safety: value types.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "conflict/version.h"
+#include "model/attribute_value.h"
+
+namespace gtsim {
+
+// One attribute under a per-attribute policy: its value (nullopt when removed) and the stamp of
+// the write that set or removed it.
+struct AttributeCell {
+  std::optional<AttributeValue> value;
+  LwwStamp stamp;
+  bool operator==(const AttributeCell&) const = default;
+};
+
+struct ItemState {
+  // The item as reads see it; nullopt for a tombstone (the item was deleted).
+  std::optional<Item> document;
+  // lww: the winning write. lww-attribute: the highest-stamped write merged in.
+  Version version;
+  // Join of the version vectors of every write merged in.
+  VersionVector history;
+  // lww-attribute only: per-attribute cells, and the stamp of the last whole-item replacement (a
+  // put or a delete), which hides every cell stamped below it.
+  std::map<std::string, AttributeCell> cells;
+  std::optional<LwwStamp> replaced;
+
+  bool is_tombstone() const { return !document.has_value(); }
+  bool operator==(const ItemState&) const = default;
+};
+
+// Readable JSON for SQLite columns and wire payloads:
+// {"version": {"origin": "us-east-1", "seq": 7, "ts": 1700000000000000},
+//  "history": {"us-east-1": 7}, "cells": {...}, "replaced": {...}} (document stored apart).
+nlohmann::json version_to_json(const Version& version);
+Version version_from_json(const nlohmann::json& json);
+nlohmann::json stamp_to_json(const LwwStamp& stamp);
+LwwStamp stamp_from_json(const nlohmann::json& json);
+nlohmann::json history_to_json(const VersionVector& history);
+VersionVector history_from_json(const nlohmann::json& json);
+
+// The state's metadata (all but the document) and back. from_json throws DynamoError(kValidation)
+// on malformed input, since it also reads what peers send.
+nlohmann::json state_metadata_to_json(const ItemState& state);
+ItemState state_from_json(const nlohmann::json& metadata, std::optional<Item> document);
+
+}  // namespace gtsim

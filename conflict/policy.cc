@@ -1,0 +1,149 @@
+#include "conflict/policy.h"
+
+#include <algorithm>
+
+#include "model/errors.h"
+
+namespace gtsim {
+namespace {
+
+VersionVector advanced_history(const ItemState* current, const Version& version) {
+  VersionVector history = current ? current->history : VersionVector{};
+  history.advance(version.id.origin, version.id.seq);
+  return history;
+}
+
+VersionVector joined(const VersionVector& a, const VersionVector& b) {
+  VersionVector out = a;
+  out.merge(b);
+  return out;
+}
+
+class LwwPolicy final : public ConflictPolicy {
+ public:
+  std::string_view name() const override { return "lww"; }
+
+  ItemState apply_local(const ItemState* current, const LocalWrite& write) const override {
+    ItemState state;
+    if (write.kind != WriteKind::kDelete) state.document = write.document;
+    state.version = write.version;
+    state.history = advanced_history(current, write.version);
+    return state;
+  }
+
+  ItemState merge(const ItemState& local, const ItemState& incoming) const override {
+    ItemState out = local.version.stamp() >= incoming.version.stamp() ? local : incoming;
+    out.history = joined(local.history, incoming.history);
+    return out;
+  }
+};
+
+class LwwAttributePolicy final : public ConflictPolicy {
+ public:
+  std::string_view name() const override { return "lww-attribute"; }
+
+  ItemState apply_local(const ItemState* current, const LocalWrite& write) const override {
+    ItemState state = current ? *current : ItemState{};
+    const LwwStamp stamp = write.version.stamp();
+    switch (write.kind) {
+      case WriteKind::kPut:
+        state.replaced = stamp;
+        for (const auto& [name, value] : write.document)
+          state.cells[name] = {value, stamp};
+        break;
+      case WriteKind::kDelete:
+        state.replaced = stamp;
+        break;
+      case WriteKind::kUpdate:
+        for (const std::string& name : write.touched) {
+          auto it = write.document.find(name);
+          state.cells[name] = {
+              it == write.document.end() ? std::nullopt : std::optional(it->second), stamp};
+        }
+        break;
+    }
+    state.version = write.version;
+    state.history = advanced_history(current, write.version);
+    normalize(state);
+    return state;
+  }
+
+  ItemState merge(const ItemState& local, const ItemState& incoming) const override {
+    ItemState out;
+    out.version =
+        local.version.stamp() >= incoming.version.stamp() ? local.version : incoming.version;
+    out.history = joined(local.history, incoming.history);
+    out.replaced = std::max(local.replaced, incoming.replaced);
+    out.cells = local.cells;
+    for (const auto& [name, cell] : incoming.cells) {
+      auto [it, inserted] = out.cells.emplace(name, cell);
+      if (!inserted && cell.stamp > it->second.stamp) it->second = cell;
+    }
+    normalize(out);
+    return out;
+  }
+
+ private:
+  // Drops cells hidden by the last replacement (they can never show again, since `replaced` only
+  // grows) and derives the visible document from the rest.
+  static void normalize(ItemState& state) {
+    std::erase_if(state.cells, [&](const auto& entry) {
+      return state.replaced && entry.second.stamp < *state.replaced;
+    });
+    Item document;
+    for (const auto& [name, cell] : state.cells) {
+      if (cell.value) document.emplace(name, *cell.value);
+    }
+    // Every put and update stamps the key attributes, so a visible item has at least them.
+    if (document.empty()) {
+      state.document.reset();
+    } else {
+      state.document = std::move(document);
+    }
+  }
+};
+
+}  // namespace
+
+const ConflictPolicy& policy_by_name(std::string_view name) {
+  static const LwwPolicy lww;
+  static const LwwAttributePolicy lww_attribute;
+  if (name == lww.name()) return lww;
+  if (name == lww_attribute.name()) return lww_attribute;
+  throw_validation("unknown conflict policy '" + std::string(name) +
+                   "'; known policies: lww, lww-attribute");
+}
+
+std::vector<std::string> policy_names() {
+  return {"lww", "lww-attribute"};
+}
+
+Classification classify(const VersionVector& local, const VersionVector& incoming) {
+  switch (local.compare(incoming)) {
+    case CausalOrder::kEqual:
+      return Classification::kDuplicate;
+    case CausalOrder::kBefore:
+      return Classification::kSupersedes;
+    case CausalOrder::kAfter:
+      return Classification::kStale;
+    case CausalOrder::kConcurrent:
+      return Classification::kConcurrent;
+  }
+  GTSIM_CHECK(false, "unreachable causal order");
+}
+
+const char* classification_name(Classification classification) {
+  switch (classification) {
+    case Classification::kSupersedes:
+      return "supersedes";
+    case Classification::kStale:
+      return "stale";
+    case Classification::kDuplicate:
+      return "duplicate";
+    case Classification::kConcurrent:
+      return "concurrent";
+  }
+  return "unknown";
+}
+
+}  // namespace gtsim

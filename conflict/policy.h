@@ -1,0 +1,69 @@
+// Conflict policies: how a write changes an item's state at its origin, and how a replica joins a
+// state from another region into its own.
+//
+// - "lww" (DynamoDB global tables): the whole item of the write with the highest LwwStamp wins;
+//   every attribute of the loser is gone, including ones the winner never mentioned.
+// - "lww-attribute" (Cassandra-style, for comparison): each attribute carries its own stamp and
+//   the highest one wins per attribute, so concurrent updates of different attributes both
+//   survive; a put or delete hides every attribute stamped below it.
+//
+// Both joins are commutative, associative and idempotent (tested as properties), which is what
+// makes replicas converge.
+//
+// Thread-safety: policies are stateless and immutable; share them freely.
+#pragma once
+
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "conflict/item_state.h"
+
+namespace gtsim {
+
+enum class WriteKind { kPut, kUpdate, kDelete };
+
+// One write as the origin region computed it.
+struct LocalWrite {
+  WriteKind kind = WriteKind::kPut;
+  Version version;
+  // kPut, kUpdate: the whole item after the write. kDelete: unused.
+  Item document;
+  // kUpdate: top-level attributes set or removed, key attributes included (an update that finds
+  // no item creates it with its key).
+  std::set<std::string> touched;
+};
+
+class ConflictPolicy {
+ public:
+  virtual ~ConflictPolicy() = default;
+
+  // The name scenarios use: "lww" or "lww-attribute".
+  virtual std::string_view name() const = 0;
+
+  // The state after `write` at its origin. `current` is null when the region holds nothing for
+  // the key. The write's stamp must be above current's version (the region's timestamp policy
+  // decides how); that is not checked here because wallclock timestamps may break it on purpose.
+  virtual ItemState apply_local(const ItemState* current, const LocalWrite& write) const = 0;
+
+  // The join of two states of the same item.
+  virtual ItemState merge(const ItemState& local, const ItemState& incoming) const = 0;
+};
+
+// The policy of that name. Throws DynamoError(kValidation) naming the known ones otherwise.
+const ConflictPolicy& policy_by_name(std::string_view name);
+std::vector<std::string> policy_names();
+
+// How an incoming version relates to what a replica holds, by version vectors.
+enum class Classification {
+  kSupersedes,  // descends from the local state: an ordinary update
+  kStale,       // the local state already descends from it
+  kDuplicate,   // the same history again (a resend)
+  kConcurrent,  // neither descends from the other: a conflict, which LWW decides
+};
+
+Classification classify(const VersionVector& local, const VersionVector& incoming);
+const char* classification_name(Classification classification);
+
+}  // namespace gtsim
