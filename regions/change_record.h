@@ -1,0 +1,47 @@
+// ChangeRecord: one locally-originated write as it travels to the other regions.
+//
+// It carries the item's whole state at the origin right after the write (see
+// conflict/item_state.h: replication is state-based), plus what the stream and the reports need:
+// the event as the origin saw it, the image it replaced, and when it committed in true time.
+//
+// Thread-safety: value type.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "conflict/item_state.h"
+#include "model/key_schema.h"
+
+namespace gtsim {
+
+// DynamoDB Streams' event names.
+enum class StreamEvent { kInsert, kModify, kRemove };
+const char* stream_event_name(StreamEvent event);  // "INSERT", "MODIFY", "REMOVE"
+// Throws DynamoError(kValidation) for an unknown name.
+StreamEvent stream_event_from_name(const std::string& name);
+
+struct ChangeRecord {
+  std::string table;
+  Key key;
+  StreamEvent event = StreamEvent::kInsert;
+  // The item's state at the origin after the write; state.version is the write itself.
+  ItemState state;
+  // The visible item the write replaced at its origin, if any.
+  std::optional<Item> old_image;
+  // The version the write overwrote at its origin, for lost-write analysis.
+  std::optional<VersionId> overwrote;
+  int64_t commit_true_us = 0;
+
+  const VersionId& id() const { return state.version.id; }
+  bool operator==(const ChangeRecord&) const = default;
+};
+
+nlohmann::json change_record_to_json(const ChangeRecord& record);
+// Throws DynamoError(kValidation) on malformed input (it reads what peers send).
+ChangeRecord change_record_from_json(const nlohmann::json& json);
+
+}  // namespace gtsim

@@ -1,0 +1,786 @@
+#include "regions/region.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "model/errors.h"
+#include "regions/schema.h"
+#include "regions/sqlite.h"
+
+namespace gtsim {
+
+using nlohmann::json;
+
+// An item row as loaded from SQLite.
+struct Region::Stored {
+  Key key;
+  ItemState state;
+  std::optional<int64_t> deleted_true_us;  // when it became a tombstone here
+};
+
+// Statements on the hot paths, prepared once.
+struct Region::Statements {
+  explicit Statements(sql::Database& db)
+      : load_item(db,
+                  "SELECT key, document, state, deleted_true_us FROM items "
+                  "WHERE table_name = ?1 AND pk = ?2 AND sk = ?3"),
+        upsert_item(db,
+                    "INSERT INTO items (table_name, pk, sk, key, document, origin, origin_seq, "
+                    "timestamp_us, state, deleted_true_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                    "?9, ?10) ON CONFLICT (table_name, pk, sk) DO UPDATE SET document = ?5, "
+                    "origin = ?6, origin_seq = ?7, timestamp_us = ?8, state = ?9, "
+                    "deleted_true_us = ?10"),
+        insert_stream(db,
+                      "INSERT INTO stream (table_name, key, event, old_image, new_image, origin, "
+                      "origin_seq, timestamp_us, commit_true_us, applied_true_us, is_local, "
+                      "shipped_state, overwrote_origin, overwrote_seq) VALUES (?1, ?2, ?3, ?4, ?5, "
+                      "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"),
+        insert_applied(
+            db,
+            "INSERT INTO applied_log (origin, origin_seq, table_name, key, timestamp_us, "
+            "commit_true_us, applied_true_us, classification, changed, lost_origin, "
+            "lost_seq, lost_timestamp_us, resurrected) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+            "?7, ?8, ?9, ?10, ?11, ?12, ?13)"),
+        upsert_cursor(db,
+                      "INSERT INTO cursors (origin, applied_seq, updated_true_us) VALUES (?1, ?2, "
+                      "?3) ON CONFLICT (origin) DO UPDATE SET applied_seq = ?2, "
+                      "updated_true_us = ?3"),
+        select_cursor(db, "SELECT applied_seq FROM cursors WHERE origin = ?1"),
+        set_meta(db,
+                 "INSERT INTO region_meta (key, value) VALUES (?1, ?2) "
+                 "ON CONFLICT (key) DO UPDATE SET value = ?2") {}
+
+  sql::Statement load_item;
+  sql::Statement upsert_item;
+  sql::Statement insert_stream;
+  sql::Statement insert_applied;
+  sql::Statement upsert_cursor;
+  sql::Statement select_cursor;
+  sql::Statement set_meta;
+};
+
+namespace {
+
+std::optional<std::string> document_text(const std::optional<Item>& document) {
+  if (!document) return std::nullopt;
+  return item_to_json(*document).dump();
+}
+
+std::optional<Item> parse_document(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  return item_from_json(json::parse(*text));
+}
+
+// DynamoDB orders sort keys by value: N numerically, S and B by bytes.
+bool sort_key_less(const AttributeValue& a, const AttributeValue& b) {
+  switch (a.type()) {
+    case AttributeType::kN:
+      return a.as_number() < b.as_number();
+    case AttributeType::kB:
+      return a.as_binary() < b.as_binary();
+    default:
+      return a.as_string() < b.as_string();
+  }
+}
+
+StreamEvent event_for(const std::optional<Item>& before, const std::optional<Item>& after) {
+  if (!before) return after ? StreamEvent::kInsert : StreamEvent::kRemove;
+  return after ? StreamEvent::kModify : StreamEvent::kRemove;
+}
+
+std::optional<Item> return_image(ReturnValues which, const std::optional<Item>& old_image,
+                                 const std::optional<Item>& new_image,
+                                 const std::set<std::string>& touched) {
+  auto only_touched = [&](const std::optional<Item>& image) -> std::optional<Item> {
+    if (!image) return std::nullopt;
+    Item out;
+    for (const auto& name : touched) {
+      auto it = image->find(name);
+      if (it != image->end()) out.emplace(*it);
+    }
+    return out;
+  };
+  switch (which) {
+    case ReturnValues::kNone:
+      return std::nullopt;
+    case ReturnValues::kAllOld:
+      return old_image;
+    case ReturnValues::kAllNew:
+      return new_image;
+    case ReturnValues::kUpdatedOld:
+      return only_touched(old_image);
+    case ReturnValues::kUpdatedNew:
+      return only_touched(new_image);
+  }
+  return std::nullopt;
+}
+
+[[noreturn]] void throw_condition_failed() {
+  throw DynamoError(ErrorType::kConditionalCheckFailed, "The conditional request failed");
+}
+
+}  // namespace
+
+Region::Region(std::unique_ptr<sql::Database> db, std::string name, RegionClock clock)
+    : db_(std::move(db)),
+      statements_(std::make_unique<Statements>(*db_)),
+      name_(std::move(name)),
+      clock_(std::move(clock)) {}
+
+Region::~Region() = default;
+
+std::unique_ptr<Region> Region::open(const std::string& path, const std::string& name,
+                                     const ClockSettings& clock, int64_t now_us) {
+  auto db = std::make_unique<sql::Database>(path);
+  std::string stored_name = schema::prepare(*db, path, name);
+  if (stored_name != name) {
+    throw DynamoError(ErrorType::kInternal, "region file " + path + " belongs to region " +
+                                                stored_name + ", not " + name);
+  }
+  std::unique_ptr<Region> region(new Region(std::move(db), name, RegionClock(clock, now_us)));
+  sql::Statement tables(*region->db_, "SELECT spec FROM global_tables ORDER BY name");
+  while (tables.step()) {
+    TableSpec spec = table_spec_from_json(json::parse(tables.column_text(0)));
+    region->tables_.emplace(spec.name, spec);
+  }
+  region->last_local_seq_ = static_cast<uint64_t>(
+      region->db_->query_int("SELECT CAST(value AS INTEGER) FROM region_meta WHERE key = "
+                             "'last_local_seq'"));
+  return region;
+}
+
+void Region::create_table(const TableSpec& spec) {
+  spec.validate();
+  auto it = tables_.find(spec.name);
+  if (it != tables_.end()) {
+    if (it->second == spec) return;
+    throw DynamoError(ErrorType::kResourceInUse, "Table already exists: " + spec.name);
+  }
+  sql::Statement insert(*db_, "INSERT INTO global_tables (name, spec) VALUES (?1, ?2)");
+  insert.bind(1, spec.name).bind(2, table_spec_to_json(spec).dump()).run();
+  tables_.emplace(spec.name, spec);
+}
+
+void Region::delete_table(const std::string& name) {
+  table(name);
+  sql::Transaction txn(*db_);
+  for (const char* sql_text : {"DELETE FROM items WHERE table_name = ?1",
+                               "DELETE FROM purged_tombstones WHERE table_name = ?1",
+                               "DELETE FROM global_tables WHERE name = ?1"}) {
+    sql::Statement(*db_, sql_text).bind(1, name).run();
+  }
+  txn.commit();
+  tables_.erase(name);
+}
+
+std::vector<TableSpec> Region::tables() const {
+  std::vector<TableSpec> out;
+  for (const auto& [name, spec] : tables_)
+    out.push_back(spec);
+  return out;
+}
+
+const TableSpec& Region::table(const std::string& name) const {
+  auto it = tables_.find(name);
+  if (it == tables_.end()) {
+    throw DynamoError(ErrorType::kResourceNotFound,
+                      "Requested resource not found: Table: " + name + " not found");
+  }
+  return it->second;
+}
+
+std::pair<std::string, std::string> Region::encode_key(const TableSpec& spec,
+                                                       const Key& key) const {
+  spec.key_schema.validate_key(key);
+  std::string pk = KeySchema::encode_component(key.at(spec.key_schema.partition.name));
+  std::string sk = spec.key_schema.sort
+                       ? KeySchema::encode_component(key.at(spec.key_schema.sort->name))
+                       : std::string();
+  return {pk, sk};
+}
+
+std::optional<Region::Stored> Region::load(const std::string& table, const std::string& pk,
+                                           const std::string& sk) {
+  sql::Statement& s = statements_->load_item;
+  s.bind(1, table).bind(2, pk).bind(3, sk);
+  std::optional<Stored> out;
+  if (s.step()) {
+    out.emplace();
+    out->key = item_from_json(json::parse(s.column_text(0)));
+    out->state =
+        state_from_json(json::parse(s.column_text(2)), parse_document(s.column_optional_text(1)));
+    if (!s.column_is_null(3)) out->deleted_true_us = s.column_int(3);
+  }
+  s.reset();
+  return out;
+}
+
+void Region::store(const std::string& table, const Stored& stored, int64_t now_us) {
+  const TableSpec& spec = this->table(table);
+  auto [pk, sk] = encode_key(spec, stored.key);
+  const Version& v = stored.state.version;
+  sql::Statement& s = statements_->upsert_item;
+  s.bind(1, table).bind(2, pk).bind(3, sk).bind(4, item_to_json(stored.key).dump());
+  s.bind(5, document_text(stored.state.document));
+  s.bind(6, v.id.origin).bind(7, static_cast<int64_t>(v.id.seq)).bind(8, v.timestamp_us);
+  s.bind(9, state_metadata_to_json(stored.state).dump());
+  if (stored.deleted_true_us) {
+    s.bind(10, *stored.deleted_true_us);
+  } else {
+    s.bind_null(10);
+  }
+  s.run();
+}
+
+void Region::append_stream(const std::string& table, const Key& key,
+                           const std::optional<Item>& old_image, const ItemState& state,
+                           int64_t commit_true_us, int64_t now_us,
+                           std::optional<VersionId> overwrote, bool local) {
+  sql::Statement& s = statements_->insert_stream;
+  s.bind(1, table).bind(2, item_to_json(key).dump());
+  s.bind(3, stream_event_name(event_for(old_image, state.document)));
+  s.bind(4, document_text(old_image)).bind(5, document_text(state.document));
+  s.bind(6, state.version.id.origin).bind(7, static_cast<int64_t>(state.version.id.seq));
+  s.bind(8, state.version.timestamp_us).bind(9, commit_true_us).bind(10, now_us);
+  s.bind(11, int64_t{local ? 1 : 0});
+  s.bind(12, local ? std::optional(state_metadata_to_json(state).dump()) : std::nullopt);
+  if (overwrote) {
+    s.bind(13, overwrote->origin).bind(14, static_cast<int64_t>(overwrote->seq));
+  }
+  s.run();
+}
+
+template <typename F>
+auto Region::in_transaction(F body) {
+  const uint64_t saved_seq = last_local_seq_;
+  try {
+    sql::Transaction txn(*db_);
+    auto result = body();
+    txn.commit();
+    return result;
+  } catch (...) {
+    last_local_seq_ = saved_seq;
+    throw;
+  }
+}
+
+WriteResult Region::write_locally(
+    const std::string& table, const Key& key, WriteKind kind,
+    const std::function<std::optional<Item>(const Item* current)>& compute,
+    std::set<std::string> touched, const ItemPredicate& condition, ReturnValues return_values,
+    int64_t now_us) {
+  const TableSpec& spec = this->table(table);
+  auto [pk, sk] = encode_key(spec, key);
+  std::optional<Stored> current = load(table, pk, sk);
+  const Item* current_doc =
+      current && current->state.document ? &*current->state.document : nullptr;
+  if (condition && !condition(current_doc)) throw_condition_failed();
+
+  std::optional<Item> new_doc = compute(current_doc);
+  if (new_doc && item_size_bytes(*new_doc) > kMaxItemSizeBytes) {
+    throw_validation("Item size has exceeded the maximum allowed size");
+  }
+  int64_t timestamp = clock_.read(now_us);
+  if (current && spec.timestamp_policy == TimestampPolicy::kMonotonicPerItem) {
+    timestamp = std::max(timestamp, current->state.version.timestamp_us + 1);
+  }
+  // ReturnValues UPDATED_* name what the request touched; the policy also stamps the key.
+  std::set<std::string> changed = touched;
+  LocalWrite write{kind,
+                   {{name_, last_local_seq_ + 1}, timestamp},
+                   new_doc.value_or(Item{}),
+                   std::move(touched)};
+  for (const auto& [name, value] : key)
+    write.touched.insert(name);
+  const ConflictPolicy& policy = policy_by_name(spec.conflict_policy);
+  Stored next{key, policy.apply_local(current ? &current->state : nullptr, write), std::nullopt};
+  if (next.state.is_tombstone()) {
+    next.deleted_true_us =
+        current && current->state.is_tombstone() ? current->deleted_true_us : now_us;
+  }
+  ++last_local_seq_;
+  statements_->set_meta.bind(1, "last_local_seq").bind(2, std::to_string(last_local_seq_)).run();
+  store(table, next, now_us);
+  std::optional<VersionId> overwrote;
+  if (current) overwrote = current->state.version.id;
+  std::optional<Item> old_image = current ? current->state.document : std::nullopt;
+  append_stream(table, key, old_image, next.state, now_us, now_us, overwrote, true);
+
+  if (kind != WriteKind::kUpdate) {
+    for (const auto* image : {&old_image, &next.state.document}) {
+      if (*image) {
+        for (const auto& [name, value] : **image)
+          changed.insert(name);
+      }
+    }
+  }
+  return {write.version, return_image(return_values, old_image, next.state.document, changed)};
+}
+
+WriteResult Region::put(const PutRequest& request, int64_t now_us) {
+  const TableSpec& spec = table(request.table);
+  Key key = spec.key_schema.key_of_item(request.item);
+  return in_transaction([&] {
+    return write_locally(
+        request.table, key, WriteKind::kPut, [&](const Item*) { return request.item; }, {},
+        request.condition, request.return_values, now_us);
+  });
+}
+
+std::function<std::optional<Item>(const Item*)> Region::update_computation(
+    const TableSpec& spec, const Key& key, const ItemUpdate& update) {
+  for (const auto& name : update.touched) {
+    if (spec.key_schema.is_key_attribute(name)) {
+      throw_validation("One or more parameter values were invalid: Cannot update attribute " +
+                       name + ". This attribute is part of the key");
+    }
+  }
+  return [&key, &update](const Item* current) -> std::optional<Item> {
+    Item next = update.apply(current ? *current : Item{});
+    for (const auto& [name, value] : key)
+      next[name] = value;
+    return next;
+  };
+}
+
+WriteResult Region::update(const UpdateRequest& request, int64_t now_us) {
+  const TableSpec& spec = table(request.table);
+  spec.key_schema.validate_key(request.key);
+  auto compute = update_computation(spec, request.key, request.update);
+  return in_transaction([&] {
+    return write_locally(request.table, request.key, WriteKind::kUpdate, compute,
+                         request.update.touched, request.condition, request.return_values, now_us);
+  });
+}
+
+WriteResult Region::delete_item(const DeleteRequest& request, int64_t now_us) {
+  return in_transaction([&] {
+    return write_locally(
+        request.table, request.key, WriteKind::kDelete,
+        [](const Item*) { return std::optional<Item>(); }, {}, request.condition,
+        request.return_values, now_us);
+  });
+}
+
+std::vector<WriteResult> Region::transact_write(const std::vector<TransactItem>& items,
+                                                int64_t now_us) {
+  if (items.empty() || items.size() > 100) {
+    throw_validation(
+        "1 validation error detected: Value at 'transactItems' failed to satisfy "
+        "constraint: Member must have length between 1 and 100");
+  }
+  std::set<std::tuple<std::string, std::string, std::string>> seen;
+  std::vector<Key> keys;
+  for (const TransactItem& item : items) {
+    const TableSpec& spec = table(item.table);
+    Key key =
+        item.kind == TransactItem::Kind::kPut ? spec.key_schema.key_of_item(item.item) : item.key;
+    auto [pk, sk] = encode_key(spec, key);
+    if (!seen.emplace(item.table, pk, sk).second) {
+      throw_validation("Transaction request cannot include multiple operations on one item");
+    }
+    keys.push_back(std::move(key));
+  }
+  return in_transaction([&] {
+    // Every condition is checked against the state before the transaction, as DynamoDB does.
+    std::vector<std::string> reasons;
+    bool failed = false;
+    for (size_t i = 0; i < items.size(); ++i) {
+      const TableSpec& spec = table(items[i].table);
+      auto [pk, sk] = encode_key(spec, keys[i]);
+      std::optional<Stored> current = load(items[i].table, pk, sk);
+      const Item* doc = current && current->state.document ? &*current->state.document : nullptr;
+      bool ok = !items[i].condition || items[i].condition(doc);
+      reasons.push_back(ok ? "None" : "ConditionalCheckFailed");
+      failed |= !ok;
+    }
+    if (failed) {
+      std::string list;
+      for (const auto& r : reasons)
+        list += (list.empty() ? "" : ", ") + r;
+      DynamoError error(ErrorType::kTransactionCanceled,
+                        "Transaction cancelled, please refer cancellation reasons for specific "
+                        "reasons [" +
+                            list + "]");
+      error.cancellation_reasons = reasons;
+      throw error;
+    }
+    std::vector<WriteResult> results;
+    for (size_t i = 0; i < items.size(); ++i) {
+      const TransactItem& item = items[i];
+      const TableSpec& spec = table(item.table);
+      switch (item.kind) {
+        case TransactItem::Kind::kConditionCheck:
+          break;
+        case TransactItem::Kind::kPut:
+          results.push_back(write_locally(
+              item.table, keys[i], WriteKind::kPut, [&](const Item*) { return item.item; }, {}, {},
+              ReturnValues::kNone, now_us));
+          break;
+        case TransactItem::Kind::kUpdate:
+          results.push_back(write_locally(item.table, keys[i], WriteKind::kUpdate,
+                                          update_computation(spec, keys[i], item.update),
+                                          item.update.touched, {}, ReturnValues::kNone, now_us));
+          break;
+        case TransactItem::Kind::kDelete:
+          results.push_back(write_locally(
+              item.table, keys[i], WriteKind::kDelete,
+              [](const Item*) { return std::optional<Item>(); }, {}, {}, ReturnValues::kNone,
+              now_us));
+          break;
+      }
+    }
+    return results;
+  });
+}
+
+GetResult Region::get(const GetRequest& request) {
+  const TableSpec& spec = table(request.table);
+  auto [pk, sk] = encode_key(spec, request.key);
+  std::optional<Stored> stored = load(request.table, pk, sk);
+  GetResult result;
+  if (stored && stored->state.document) {
+    result.item =
+        request.projection ? request.projection(*stored->state.document) : *stored->state.document;
+    result.version = stored->state.version;
+  }
+  return result;
+}
+
+std::optional<ItemState> Region::item_state(const std::string& table, const Key& key) {
+  auto [pk, sk] = encode_key(this->table(table), key);
+  std::optional<Stored> stored = load(table, pk, sk);
+  if (!stored) return std::nullopt;
+  return stored->state;
+}
+
+Page Region::query(const QueryRequest& request) {
+  const TableSpec& spec = table(request.table);
+  const KeySchema& schema = spec.key_schema;
+  if (request.key_condition.partition_value.type() != schema.partition.type) {
+    throw_validation(
+        "One or more parameter values were invalid: Condition parameter type does "
+        "not match schema type");
+  }
+  sql::Statement s(*db_,
+                   "SELECT key, document, state FROM items WHERE table_name = ?1 AND pk = ?2 AND "
+                   "document IS NOT NULL");
+  s.bind(1, request.table)
+      .bind(2, KeySchema::encode_component(request.key_condition.partition_value));
+  struct Row {
+    Key key;
+    Item item;
+    Version version;
+  };
+  std::vector<Row> rows;
+  while (s.step()) {
+    Key key = item_from_json(json::parse(s.column_text(0)));
+    if (schema.sort && request.key_condition.sort_matches &&
+        !request.key_condition.sort_matches(key.at(schema.sort->name))) {
+      continue;
+    }
+    rows.push_back({std::move(key), item_from_json(json::parse(s.column_text(1))),
+                    version_from_json(json::parse(s.column_text(2)).at("version"))});
+  }
+  if (schema.sort) {
+    const std::string& sort_name = schema.sort->name;
+    std::sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
+      return sort_key_less(a.key.at(sort_name), b.key.at(sort_name));
+    });
+  }
+  if (!request.scan_index_forward) std::reverse(rows.begin(), rows.end());
+  size_t start = 0;
+  if (request.exclusive_start_key) {
+    auto it = std::find_if(rows.begin(), rows.end(),
+                           [&](const Row& r) { return r.key == *request.exclusive_start_key; });
+    if (it != rows.end()) start = static_cast<size_t>(it - rows.begin()) + 1;
+  }
+  Page page;
+  for (size_t i = start; i < rows.size(); ++i) {
+    if (request.limit && page.scanned_count == *request.limit) {
+      page.last_evaluated_key = rows[i - 1].key;
+      break;
+    }
+    ++page.scanned_count;
+    if (request.filter && !request.filter(&rows[i].item)) continue;
+    page.items.push_back(request.projection ? request.projection(rows[i].item) : rows[i].item);
+    page.versions.push_back(rows[i].version);
+  }
+  return page;
+}
+
+Page Region::scan(const ScanRequest& request) {
+  const TableSpec& spec = table(request.table);
+  std::string after_pk;
+  std::string after_sk;
+  bool has_start = request.exclusive_start_key.has_value();
+  if (has_start) std::tie(after_pk, after_sk) = encode_key(spec, *request.exclusive_start_key);
+  sql::Statement s(*db_,
+                   "SELECT key, document, state FROM items WHERE table_name = ?1 AND document IS "
+                   "NOT NULL AND (?2 = 0 OR (pk, sk) > (?3, ?4)) ORDER BY pk, sk");
+  s.bind(1, request.table).bind(2, int64_t{has_start ? 1 : 0}).bind(3, after_pk).bind(4, after_sk);
+  Page page;
+  Key last_key;
+  while (s.step()) {
+    Key key = item_from_json(json::parse(s.column_text(0)));
+    if (request.limit && page.scanned_count == *request.limit) {
+      page.last_evaluated_key = last_key;
+      break;
+    }
+    ++page.scanned_count;
+    last_key = key;
+    Item item = item_from_json(json::parse(s.column_text(1)));
+    if (request.filter && !request.filter(&item)) continue;
+    page.items.push_back(request.projection ? request.projection(item) : item);
+    page.versions.push_back(version_from_json(json::parse(s.column_text(2)).at("version")));
+  }
+  return page;
+}
+
+uint64_t Region::first_retained_local_seq() {
+  int64_t first =
+      db_->query_int("SELECT COALESCE(MIN(origin_seq), 0) FROM stream WHERE is_local = 1");
+  return first == 0 ? last_local_seq_ + 1 : static_cast<uint64_t>(first);
+}
+
+std::vector<ChangeRecord> Region::local_changes_after(uint64_t after_seq, size_t limit) {
+  sql::Statement s(*db_,
+                   "SELECT table_name, key, event, old_image, new_image, shipped_state, "
+                   "commit_true_us, overwrote_origin, overwrote_seq FROM stream WHERE is_local = 1 "
+                   "AND origin_seq > ?1 ORDER BY origin_seq LIMIT ?2");
+  s.bind(1, static_cast<int64_t>(after_seq)).bind(2, static_cast<int64_t>(limit));
+  std::vector<ChangeRecord> out;
+  while (s.step()) {
+    ChangeRecord r;
+    r.table = s.column_text(0);
+    r.key = item_from_json(json::parse(s.column_text(1)));
+    r.event = stream_event_from_name(s.column_text(2));
+    r.old_image = parse_document(s.column_optional_text(3));
+    r.state =
+        state_from_json(json::parse(s.column_text(5)), parse_document(s.column_optional_text(4)));
+    r.commit_true_us = s.column_int(6);
+    if (!s.column_is_null(7)) {
+      r.overwrote = VersionId{s.column_text(7), static_cast<uint64_t>(s.column_int(8))};
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+uint64_t Region::applied_cursor(const std::string& origin) {
+  sql::Statement& s = statements_->select_cursor;
+  s.bind(1, origin);
+  uint64_t cursor = s.step() ? static_cast<uint64_t>(s.column_int(0)) : 0;
+  s.reset();
+  return cursor;
+}
+
+std::map<std::string, uint64_t> Region::applied_cursors() {
+  sql::Statement s(*db_, "SELECT origin, applied_seq FROM cursors ORDER BY origin");
+  std::map<std::string, uint64_t> out;
+  while (s.step())
+    out.emplace(s.column_text(0), static_cast<uint64_t>(s.column_int(1)));
+  return out;
+}
+
+ApplyOutcome Region::apply_one(const ChangeRecord& record, int64_t now_us) {
+  const TableSpec& spec = table(record.table);
+  auto [pk, sk] = encode_key(spec, record.key);
+  std::optional<Stored> current = load(record.table, pk, sk);
+  ApplyOutcome outcome;
+  outcome.id = record.id();
+  outcome.classification =
+      classify(current ? current->state.history : VersionVector{}, record.state.history);
+  if (!current && !record.state.is_tombstone()) {
+    // The item may have been deleted here and its tombstone purged: if that delete did not
+    // happen before this write, the write brings back an item the delete should have beaten.
+    sql::Statement purged(*db_,
+                          "SELECT history FROM purged_tombstones WHERE table_name = ?1 AND pk = ?2 "
+                          "AND sk = ?3");
+    purged.bind(1, record.table).bind(2, pk).bind(3, sk);
+    if (purged.step()) {
+      VersionVector deleted = history_from_json(json::parse(purged.column_text(0)));
+      Classification c = classify(deleted, record.state.history);
+      outcome.resurrected = c != Classification::kSupersedes;
+    }
+  }
+  const ConflictPolicy& policy = policy_by_name(spec.conflict_policy);
+  Stored next{record.key, current ? policy.merge(current->state, record.state) : record.state,
+              std::nullopt};
+  if (outcome.classification == Classification::kConcurrent) {
+    outcome.lost =
+        std::min(current->state.version, record.state.version,
+                 [](const Version& a, const Version& b) { return a.stamp() < b.stamp(); });
+  }
+  outcome.changed = !current || next.state.document != current->state.document ||
+                    next.state.version != current->state.version;
+  if (next.state.is_tombstone()) {
+    next.deleted_true_us =
+        current && current->state.is_tombstone() ? current->deleted_true_us : now_us;
+  }
+  if (!current || next.state != current->state) store(record.table, next, now_us);
+  if (outcome.changed) {
+    ItemState cause = next.state;
+    cause.version = record.state.version;
+    append_stream(record.table, record.key, current ? current->state.document : std::nullopt, cause,
+                  record.commit_true_us, now_us, std::nullopt, false);
+  }
+  sql::Statement& log = statements_->insert_applied;
+  log.bind(1, record.id().origin).bind(2, static_cast<int64_t>(record.id().seq));
+  log.bind(3, record.table).bind(4, item_to_json(record.key).dump());
+  log.bind(5, record.state.version.timestamp_us).bind(6, record.commit_true_us).bind(7, now_us);
+  log.bind(8, classification_name(outcome.classification));
+  log.bind(9, int64_t{outcome.changed ? 1 : 0});
+  if (outcome.lost) {
+    log.bind(10, outcome.lost->id.origin).bind(11, static_cast<int64_t>(outcome.lost->id.seq));
+    log.bind(12, outcome.lost->timestamp_us);
+  }
+  log.bind(13, int64_t{outcome.resurrected ? 1 : 0});
+  log.run();
+  return outcome;
+}
+
+std::vector<ApplyOutcome> Region::apply_remote_batch(const std::string& origin,
+                                                     const std::vector<ChangeRecord>& records,
+                                                     int64_t now_us) {
+  if (origin == name_) throw_validation("region " + name_ + " cannot apply its own changes");
+  return in_transaction([&] {
+    uint64_t cursor = applied_cursor(origin);
+    std::vector<ApplyOutcome> outcomes;
+    for (const ChangeRecord& record : records) {
+      if (record.id().origin != origin) {
+        throw_validation("change " + record.id().origin + "#" + std::to_string(record.id().seq) +
+                         " arrived in a batch from " + origin);
+      }
+      if (record.id().seq <= cursor) continue;  // a resend
+      if (record.id().seq != cursor + 1) {
+        throw_validation(fmt::format("gap in changes from {}: expected #{}, got #{}", origin,
+                                     cursor + 1, record.id().seq));
+      }
+      outcomes.push_back(apply_one(record, now_us));
+      cursor = record.id().seq;
+    }
+    statements_->upsert_cursor.bind(1, origin)
+        .bind(2, static_cast<int64_t>(cursor))
+        .bind(3, now_us)
+        .run();
+    return outcomes;
+  });
+}
+
+std::vector<StreamRecord> Region::stream_after(uint64_t after, size_t limit) {
+  sql::Statement s(*db_,
+                   "SELECT stream_seq, table_name, key, event, old_image, new_image, origin, "
+                   "origin_seq, timestamp_us, commit_true_us, applied_true_us FROM stream WHERE "
+                   "stream_seq > ?1 ORDER BY stream_seq LIMIT ?2");
+  s.bind(1, static_cast<int64_t>(after)).bind(2, static_cast<int64_t>(limit));
+  std::vector<StreamRecord> out;
+  while (s.step()) {
+    StreamRecord r;
+    r.stream_seq = static_cast<uint64_t>(s.column_int(0));
+    r.table = s.column_text(1);
+    r.key = item_from_json(json::parse(s.column_text(2)));
+    r.event = stream_event_from_name(s.column_text(3));
+    r.old_image = parse_document(s.column_optional_text(4));
+    r.new_image = parse_document(s.column_optional_text(5));
+    r.version = {{s.column_text(6), static_cast<uint64_t>(s.column_int(7))}, s.column_int(8)};
+    r.commit_true_us = s.column_int(9);
+    r.applied_true_us = s.column_int(10);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+TrimResult Region::trim(int64_t now_us) {
+  TrimResult result;
+  sql::Transaction txn(*db_);
+  for (const auto& [name, spec] : tables_) {
+    sql::Statement trim_stream(*db_,
+                               "DELETE FROM stream WHERE table_name = ?1 AND applied_true_us < ?2");
+    trim_stream.bind(1, name).bind(2, now_us - spec.stream_retention_us).run();
+    result.stream_records_trimmed += static_cast<size_t>(db_->changes());
+    sql::Statement remember(
+        *db_,
+        "INSERT OR REPLACE INTO purged_tombstones (table_name, pk, sk, origin, origin_seq, "
+        "timestamp_us, history, purged_true_us) SELECT table_name, pk, sk, origin, origin_seq, "
+        "timestamp_us, json_extract(state, '$.history'), ?3 FROM items WHERE table_name = ?1 AND "
+        "document IS NULL AND deleted_true_us < ?2");
+    remember.bind(1, name).bind(2, now_us - spec.tombstone_retention_us).bind(3, now_us).run();
+    sql::Statement purge(*db_,
+                         "DELETE FROM items WHERE table_name = ?1 AND document IS NULL AND "
+                         "deleted_true_us < ?2");
+    purge.bind(1, name).bind(2, now_us - spec.tombstone_retention_us).run();
+    result.tombstones_purged += static_cast<size_t>(db_->changes());
+  }
+  txn.commit();
+  return result;
+}
+
+std::string Region::table_digest(const std::string& table) {
+  this->table(table);
+  sql::Statement s(*db_,
+                   "SELECT pk, sk, document, origin, origin_seq FROM items WHERE table_name = ?1 "
+                   "AND document IS NOT NULL ORDER BY pk, sk");
+  s.bind(1, table);
+  // FNV-1a, 64 bits: stable across processes and builds, which std::hash is not.
+  uint64_t hash = 1469598103934665603ULL;
+  size_t count = 0;
+  auto mix = [&](const std::string& text) {
+    for (unsigned char c : text)
+      hash = (hash ^ c) * 1099511628211ULL;
+    hash = (hash ^ 0x1f) * 1099511628211ULL;
+  };
+  while (s.step()) {
+    for (int column = 0; column < 4; ++column)
+      mix(s.column_text(column));
+    mix(std::to_string(s.column_int(4)));
+    ++count;
+  }
+  return fmt::format("{}:{:016x}", count, hash);
+}
+
+Snapshot Region::snapshot() {
+  Snapshot snap;
+  snap.tables = tables();
+  sql::Statement s(
+      *db_, "SELECT table_name, key, document, state FROM items ORDER BY table_name, pk, sk");
+  while (s.step()) {
+    ChangeRecord r;
+    r.table = s.column_text(0);
+    r.key = item_from_json(json::parse(s.column_text(1)));
+    r.state =
+        state_from_json(json::parse(s.column_text(3)), parse_document(s.column_optional_text(2)));
+    r.event = r.state.is_tombstone() ? StreamEvent::kRemove : StreamEvent::kInsert;
+    snap.items.push_back(std::move(r));
+  }
+  snap.cursors = applied_cursors();
+  snap.cursors[name_] = last_local_seq_;
+  return snap;
+}
+
+void Region::load_snapshot(const Snapshot& snapshot, int64_t now_us) {
+  if (db_->query_int("SELECT COUNT(*) FROM items") != 0 || last_local_seq_ != 0) {
+    throw_validation("region " + name_ + " is not empty; a snapshot seeds only a new replica");
+  }
+  for (const TableSpec& spec : snapshot.tables)
+    create_table(spec);
+  in_transaction([&] {
+    for (const ChangeRecord& r : snapshot.items) {
+      Stored stored{r.key, r.state, std::nullopt};
+      if (r.state.is_tombstone()) stored.deleted_true_us = now_us;
+      store(r.table, stored, now_us);
+    }
+    for (const auto& [origin, seq] : snapshot.cursors) {
+      if (origin == name_) continue;
+      statements_->upsert_cursor.bind(1, origin)
+          .bind(2, static_cast<int64_t>(seq))
+          .bind(3, now_us)
+          .run();
+    }
+    return 0;
+  });
+}
+
+}  // namespace gtsim

@@ -1,0 +1,276 @@
+// Region: one region's replica of every global table, on one SQLite file.
+//
+// It holds items (with their version metadata, tombstones included), the change stream, the
+// per-origin cursors of applied remote changes, and a log of every remote change it applied. Local
+// operations (put, get, update, delete, query, scan, transactions) behave as DynamoDB's do against
+// the local copy only: conditions see only what this region has. Every change and its stream
+// record commit in one SQLite transaction, so a committed write never misses its record.
+//
+// Time: nothing here reads a clock. Every call that needs time takes `now_us`, the true time
+// (host monotonic clock in real processes, virtual time in deterministic mode); the region's own
+// skewed clock is derived from it by RegionClock and stamps local writes.
+//
+// Conditions, updates, projections and key conditions arrive as small function objects, so this
+// module does not depend on how they were written; expressions/ builds them from DynamoDB
+// expressions (see expressions/region_adapters.h).
+//
+// Errors: DynamoError with DynamoDB's types (kValidation, kConditionalCheckFailed,
+// kTransactionCanceled, kResourceNotFound) for requests DynamoDB would refuse; kInternal for
+// SQLite failures. A failed call changes nothing.
+// Thread-safety: not thread-safe; one owner (a region process's event loop, or the simulator).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "conflict/policy.h"
+#include "regions/change_record.h"
+#include "regions/clock.h"
+#include "regions/table_spec.h"
+
+namespace gtsim {
+
+namespace sql {
+class Database;
+}
+
+enum class ReturnValues { kNone, kAllOld, kUpdatedOld, kAllNew, kUpdatedNew };
+
+// A condition on the current item; `item` is nullptr when the item does not exist.
+using ItemPredicate = std::function<bool(const Item* item)>;
+// A projection of an item to some of its attributes.
+using ItemProjection = std::function<Item(const Item& item)>;
+
+struct ItemUpdate {
+  // The whole item after the update. `current` is empty when the item does not exist; the region
+  // adds the key attributes afterwards.
+  std::function<Item(const Item& current)> apply;
+  // Top-level attributes written or removed. Key attributes must not be among them.
+  std::set<std::string> touched;
+};
+
+struct KeyCondition {
+  AttributeValue partition_value;
+  // Whether a sort-key value qualifies; empty function: every one does.
+  std::function<bool(const AttributeValue& sort_value)> sort_matches;
+};
+
+struct PutRequest {
+  std::string table;
+  Item item;
+  ItemPredicate condition;  // empty: unconditional
+  ReturnValues return_values = ReturnValues::kNone;
+};
+
+struct UpdateRequest {
+  std::string table;
+  Key key;
+  ItemUpdate update;
+  ItemPredicate condition;
+  ReturnValues return_values = ReturnValues::kNone;
+};
+
+struct DeleteRequest {
+  std::string table;
+  Key key;
+  ItemPredicate condition;
+  ReturnValues return_values = ReturnValues::kNone;
+};
+
+struct GetRequest {
+  std::string table;
+  Key key;
+  // Both kinds read this region's copy: within one region gtsim models no staleness; what global
+  // tables make stale is another region's copy.
+  bool consistent = false;
+  ItemProjection projection;
+};
+
+struct QueryRequest {
+  std::string table;
+  KeyCondition key_condition;
+  ItemPredicate filter;
+  ItemProjection projection;
+  bool scan_index_forward = true;
+  std::optional<size_t> limit;  // items evaluated, before the filter, as DynamoDB's Limit
+  std::optional<Key> exclusive_start_key;
+};
+
+struct ScanRequest {
+  std::string table;
+  ItemPredicate filter;
+  ItemProjection projection;
+  std::optional<size_t> limit;
+  std::optional<Key> exclusive_start_key;
+};
+
+struct TransactItem {
+  enum class Kind { kPut, kUpdate, kDelete, kConditionCheck };
+  Kind kind = Kind::kPut;
+  std::string table;
+  Item item;  // kPut
+  Key key;    // the others
+  ItemUpdate update;
+  ItemPredicate condition;
+};
+
+struct WriteResult {
+  Version version;                 // the write's version
+  std::optional<Item> attributes;  // as ReturnValues asked
+};
+
+struct GetResult {
+  std::optional<Item> item;
+  std::optional<Version> version;  // the version read, for stale-read analysis
+};
+
+struct Page {
+  std::vector<Item> items;
+  std::vector<Version> versions;  // one per item, before projection
+  size_t scanned_count = 0;
+  std::optional<Key> last_evaluated_key;
+};
+
+// What applying one remote change did.
+struct ApplyOutcome {
+  VersionId id;
+  Classification classification = Classification::kSupersedes;
+  bool changed = false;         // the local item's visible state or winner changed
+  std::optional<Version> lost;  // kConcurrent: the version LWW discarded
+  bool resurrected = false;     // the item came back after its tombstone was purged
+};
+
+// A record of the local stream (DynamoDB Streams), local and replicated changes alike.
+struct StreamRecord {
+  uint64_t stream_seq = 0;  // this region's stream sequence number
+  std::string table;
+  Key key;
+  StreamEvent event = StreamEvent::kInsert;
+  std::optional<Item> old_image;
+  std::optional<Item> new_image;
+  Version version;              // the write that caused the change
+  int64_t commit_true_us = 0;   // at the origin
+  int64_t applied_true_us = 0;  // here
+};
+
+struct TrimResult {
+  size_t stream_records_trimmed = 0;
+  size_t tombstones_purged = 0;
+};
+
+// A full copy for seeding a new replica: every table and item state, and for each origin how far
+// the copy includes its writes.
+struct Snapshot {
+  std::vector<TableSpec> tables;
+  std::vector<ChangeRecord> items;  // one per item, state as held by the source
+  std::map<std::string, uint64_t> cursors;
+};
+
+class Region {
+ public:
+  // Opens or creates the region file at `path`. Throws DynamoError(kInternal) when the file cannot
+  // be opened, has an unknown schema version (PRAGMA user_version), or belongs to another region.
+  static std::unique_ptr<Region> open(const std::string& path, const std::string& name,
+                                      const ClockSettings& clock, int64_t now_us);
+  ~Region();
+
+  const std::string& name() const { return name_; }
+  RegionClock& clock() { return clock_; }
+  const RegionClock& clock() const { return clock_; }
+
+  // Creates the table; creating it again with the same spec does nothing. Throws
+  // DynamoError(kResourceInUse) for a different spec, kValidation for a bad one.
+  void create_table(const TableSpec& spec);
+  // Removes the table and its items (remove-replica). kResourceNotFound if absent.
+  void delete_table(const std::string& name);
+  std::vector<TableSpec> tables() const;
+  // Throws DynamoError(kResourceNotFound).
+  const TableSpec& table(const std::string& name) const;
+
+  WriteResult put(const PutRequest& request, int64_t now_us);
+  WriteResult update(const UpdateRequest& request, int64_t now_us);
+  WriteResult delete_item(const DeleteRequest& request, int64_t now_us);
+  GetResult get(const GetRequest& request);
+  Page query(const QueryRequest& request);
+  Page scan(const ScanRequest& request);
+  // All or nothing, locally; kTransactionCanceled with one reason per item when a condition fails.
+  std::vector<WriteResult> transact_write(const std::vector<TransactItem>& items, int64_t now_us);
+
+  // The state of one item, tombstones included (nullopt when the region holds nothing).
+  std::optional<ItemState> item_state(const std::string& table, const Key& key);
+
+  // --- Replication ---
+  // Highest origin sequence number of this region's own writes (0 before the first).
+  uint64_t last_local_seq() const { return last_local_seq_; }
+  // Lowest local origin sequence still in the stream (retention may have trimmed older ones);
+  // last_local_seq() + 1 when none is retained.
+  uint64_t first_retained_local_seq();
+  // This region's own changes with origin sequence > after_seq, in order, at most `limit`.
+  std::vector<ChangeRecord> local_changes_after(uint64_t after_seq, size_t limit);
+  // Highest origin sequence applied here from `origin` (0 if none).
+  uint64_t applied_cursor(const std::string& origin);
+  std::map<std::string, uint64_t> applied_cursors();
+  // Applies changes from `origin` in one transaction with its cursor. Records at or below the
+  // cursor are resends and are skipped (not in the result). Throws DynamoError(kValidation) on a
+  // record from another origin or a gap in the sequence, changing nothing.
+  std::vector<ApplyOutcome> apply_remote_batch(const std::string& origin,
+                                               const std::vector<ChangeRecord>& records,
+                                               int64_t now_us);
+
+  // --- Streams and maintenance ---
+  // Stream records with stream_seq > after, at most limit.
+  std::vector<StreamRecord> stream_after(uint64_t after, size_t limit);
+  // Trims stream records older than each table's stream retention and purges tombstones older
+  // than its tombstone retention (remembering them, so that a late write that resurrects the item
+  // is reported).
+  TrimResult trim(int64_t now_us);
+  // A digest of a table's visible items and their winning versions; equal digests mean equal
+  // replicas.
+  std::string table_digest(const std::string& table);
+
+  Snapshot snapshot();
+  // Loads a snapshot into an empty region (add-replica). Throws kValidation if not empty.
+  void load_snapshot(const Snapshot& snapshot, int64_t now_us);
+
+ private:
+  Region(std::unique_ptr<sql::Database> db, std::string name, RegionClock clock);
+  struct Stored;
+  struct Statements;
+
+  std::optional<Stored> load(const std::string& table, const std::string& pk,
+                             const std::string& sk);
+  void store(const std::string& table, const Stored& stored, int64_t now_us);
+  void append_stream(const std::string& table, const Key& key, const std::optional<Item>& old_image,
+                     const ItemState& state, int64_t commit_true_us, int64_t now_us,
+                     std::optional<VersionId> overwrote, bool local);
+  // One local write inside an open transaction; returns its result.
+  WriteResult write_locally(const std::string& table, const Key& key, WriteKind kind,
+                            const std::function<std::optional<Item>(const Item* current)>& compute,
+                            std::set<std::string> touched, const ItemPredicate& condition,
+                            ReturnValues return_values, int64_t now_us);
+  std::pair<std::string, std::string> encode_key(const TableSpec& spec, const Key& key) const;
+  // Runs `body` in one SQLite transaction; on any exception the file and the local sequence
+  // counter are left as they were.
+  template <typename F>
+  auto in_transaction(F body);
+  // Refuses updates of key attributes; the returned function references `key` and `update`.
+  static std::function<std::optional<Item>(const Item*)> update_computation(
+      const TableSpec& spec, const Key& key, const ItemUpdate& update);
+  // Joins one remote change into the local state (inside apply_remote_batch's transaction).
+  ApplyOutcome apply_one(const ChangeRecord& record, int64_t now_us);
+
+  std::unique_ptr<sql::Database> db_;
+  std::unique_ptr<Statements> statements_;
+  std::string name_;
+  RegionClock clock_;
+  std::map<std::string, TableSpec> tables_;
+  uint64_t last_local_seq_ = 0;
+};
+
+}  // namespace gtsim

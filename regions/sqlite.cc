@@ -1,0 +1,132 @@
+#include "regions/sqlite.h"
+
+#include "model/errors.h"
+
+namespace gtsim::sql {
+namespace {
+
+[[noreturn]] void fail(sqlite3* db, std::string_view what) {
+  throw DynamoError(ErrorType::kInternal, "SQLite: " + std::string(sqlite3_errmsg(db)) +
+                                              " (in: " + std::string(what) + ")");
+}
+
+}  // namespace
+
+Database::Database(const std::string& path) {
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
+    std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    throw DynamoError(ErrorType::kInternal, "cannot open " + path + ": " + message);
+  }
+  // A second process (sqlite3 on the command line) may read while the region writes.
+  sqlite3_busy_timeout(db_, 5000);
+}
+
+Database::~Database() {
+  sqlite3_close_v2(db_);
+}
+
+void Database::exec(std::string_view sql) {
+  std::string text(sql);
+  char* error = nullptr;
+  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+    std::string message = error ? error : "unknown error";
+    sqlite3_free(error);
+    throw DynamoError(ErrorType::kInternal, "SQLite: " + message + " (in: " + text + ")");
+  }
+}
+
+int64_t Database::query_int(std::string_view sql) {
+  Statement s(*this, sql);
+  return s.step() ? s.column_int(0) : 0;
+}
+
+int64_t Database::changes() const {
+  return sqlite3_changes64(db_);
+}
+
+Statement::Statement(Database& db, std::string_view sql) : db_(db), sql_(sql) {
+  if (sqlite3_prepare_v2(db.handle(), sql_.c_str(), static_cast<int>(sql_.size()), &stmt_,
+                         nullptr) != SQLITE_OK) {
+    fail(db.handle(), sql_);
+  }
+}
+
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
+
+Statement& Statement::bind(int index, int64_t value) {
+  if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) fail(db_.handle(), sql_);
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view text) {
+  if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
+                        SQLITE_TRANSIENT) != SQLITE_OK) {
+    fail(db_.handle(), sql_);
+  }
+  return *this;
+}
+
+Statement& Statement::bind(int index, const std::optional<std::string>& text) {
+  return text ? bind(index, std::string_view(*text)) : bind_null(index);
+}
+
+Statement& Statement::bind_null(int index) {
+  if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) fail(db_.handle(), sql_);
+  return *this;
+}
+
+bool Statement::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  fail(db_.handle(), sql_);
+}
+
+void Statement::run() {
+  step();
+  reset();
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+int64_t Statement::column_int(int index) const {
+  return sqlite3_column_int64(stmt_, index);
+}
+
+std::string Statement::column_text(int index) const {
+  const unsigned char* text = sqlite3_column_text(stmt_, index);
+  return text ? std::string(reinterpret_cast<const char*>(text),
+                            static_cast<size_t>(sqlite3_column_bytes(stmt_, index)))
+              : std::string();
+}
+
+bool Statement::column_is_null(int index) const {
+  return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
+}
+
+std::optional<std::string> Statement::column_optional_text(int index) const {
+  if (column_is_null(index)) return std::nullopt;
+  return column_text(index);
+}
+
+Transaction::Transaction(Database& db) : db_(db) {
+  db_.exec("BEGIN IMMEDIATE");
+}
+
+Transaction::~Transaction() {
+  if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void Transaction::commit() {
+  db_.exec("COMMIT");
+  done_ = true;
+}
+
+}  // namespace gtsim::sql

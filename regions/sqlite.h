@@ -1,0 +1,88 @@
+// A thin RAII layer over SQLite's C API: a connection, prepared statements, and transactions.
+//
+// Errors: any SQLite failure throws DynamoError(kInternal) with SQLite's message and the SQL that
+// failed; those are environment failures (disk full, a file locked by another process), not bugs.
+// Thread-safety: a Database and its statements belong to one thread at a time.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace gtsim::sql {
+
+class Statement;
+
+class Database {
+ public:
+  // Opens (creating if needed) the file at `path`. Throws DynamoError(kInternal).
+  explicit Database(const std::string& path);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Runs one or more statements that return no rows.
+  void exec(std::string_view sql);
+  // The single integer a query like "PRAGMA user_version" returns.
+  int64_t query_int(std::string_view sql);
+  int64_t changes() const;
+  sqlite3* handle() const { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+class Statement {
+ public:
+  Statement(Database& db, std::string_view sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // Parameters are 1-based, as in SQLite. Bindings are cleared by reset().
+  Statement& bind(int index, int64_t value);
+  Statement& bind(int index, std::string_view text);
+  Statement& bind(int index, const std::string& text) {
+    return bind(index, std::string_view(text));
+  }
+  Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
+  Statement& bind(int index, const std::optional<std::string>& text);  // NULL when empty
+  Statement& bind_null(int index);
+
+  // Advances; true while a row is available.
+  bool step();
+  // Runs a statement that returns no rows, then resets it.
+  void run();
+  void reset();
+
+  // Columns are 0-based, as in SQLite.
+  int64_t column_int(int index) const;
+  std::string column_text(int index) const;
+  bool column_is_null(int index) const;
+  std::optional<std::string> column_optional_text(int index) const;
+
+ private:
+  Database& db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  std::string sql_;
+};
+
+// BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless commit() was called, so an
+// exception anywhere inside leaves the file as it was.
+class Transaction {
+ public:
+  explicit Transaction(Database& db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+
+ private:
+  Database& db_;
+  bool done_ = false;
+};
+
+}  // namespace gtsim::sql

@@ -1,0 +1,201 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <random>
+
+#include "model/errors.h"
+#include "regions/sqlite.h"
+#include "test_region.h"
+
+using namespace gtsim;
+using namespace gtsim::testing;
+
+namespace {
+
+Item user(const std::string& id, const std::string& name) {
+  return {{"id", id}, {"name", name}};
+}
+Key key(const std::string& id) {
+  return {{"id", id}};
+}
+
+// Delivers `from`'s changes past `cursor` to `to`, at most `count`, as one batch.
+void deliver(Region& to, Region& from, int64_t now, size_t count = 1000) {
+  uint64_t cursor = to.applied_cursor(from.name());
+  to.apply_remote_batch(from.name(), from.local_changes_after(cursor, count), now);
+}
+
+}  // namespace
+
+TEST_CASE("apply classifies remote versions and logs them") {
+  TempDir dir;
+  auto us = open_region(dir, "us-east-1");
+  auto eu = open_region(dir, "eu-west-1");
+  us->put({"users", user("1", "alice")}, 1000);
+  deliver(*eu, *us, 1500);
+  // A causally later write from eu supersedes; concurrent writes conflict.
+  eu->put({"users", user("1", "bob")}, 2000);
+  us->put({"users", user("1", "carol")}, 2001);
+  auto outcomes = us->apply_remote_batch("eu-west-1", eu->local_changes_after(0, 10), 3000);
+  REQUIRE(outcomes.size() == 1);
+  CHECK(outcomes[0].classification == Classification::kConcurrent);
+  CHECK(outcomes[0].lost->id == VersionId{"eu-west-1", 1});
+  CHECK_FALSE(outcomes[0].changed);
+  auto back = eu->apply_remote_batch("us-east-1", us->local_changes_after(1, 10), 3100);
+  CHECK(back.at(0).classification == Classification::kConcurrent);
+  CHECK(back.at(0).changed);
+  CHECK(eu->get({"users", key("1")}).item == user("1", "carol"));
+  CHECK(us->table_digest("users") == eu->table_digest("users"));
+
+  eu->put({"users", user("1", "dave")}, 4000);
+  auto later = us->apply_remote_batch("eu-west-1", eu->local_changes_after(1, 10), 4500);
+  CHECK(later.at(0).classification == Classification::kSupersedes);
+  // A resend is skipped by the cursor; a gap is refused and changes nothing.
+  CHECK(us->apply_remote_batch("eu-west-1", eu->local_changes_after(0, 10), 4600).empty());
+  eu->put({"users", user("2", "x")}, 5000);
+  eu->put({"users", user("3", "y")}, 5001);
+  CHECK_THROWS_WITH(us->apply_remote_batch("eu-west-1", eu->local_changes_after(3, 10), 5100),
+                    doctest::Contains("gap in changes from eu-west-1"));
+  CHECK(us->applied_cursor("eu-west-1") == 2);
+  CHECK_THROWS_AS(us->apply_remote_batch("ap-south-1", eu->local_changes_after(2, 10), 5100),
+                  DynamoError);
+
+  sql::Database db(dir.file("us-east-1.db"));
+  CHECK(db.query_int("SELECT COUNT(*) FROM applied_log") == 2);
+  CHECK(db.query_int("SELECT COUNT(*) FROM applied_log WHERE classification = 'concurrent' AND "
+                     "lost_origin = 'eu-west-1' AND applied_true_us - commit_true_us = 1000") == 1);
+}
+
+TEST_CASE("a delete beats an older concurrent put through its tombstone") {
+  TempDir dir;
+  auto us = open_region(dir, "us-east-1");
+  auto eu = open_region(dir, "eu-west-1");
+  us->put({"users", user("1", "alice")}, 1000);
+  deliver(*eu, *us, 1100);
+  us->put({"users", user("1", "older")}, 2000);
+  eu->delete_item({"users", key("1")}, 2005);
+  deliver(*eu, *us, 3000);
+  deliver(*us, *eu, 3000);
+  CHECK_FALSE(us->get({"users", key("1")}).item);
+  CHECK_FALSE(eu->get({"users", key("1")}).item);
+}
+
+TEST_CASE("replicas converge to the LWW maxima whatever the delivery order") {
+  for (uint64_t seed = 1; seed <= 12; ++seed) {
+    CAPTURE(seed);
+    std::mt19937_64 rng(seed);
+    TempDir dir;
+    std::vector<std::unique_ptr<Region>> origins;
+    for (const char* name : {"ap-southeast-2", "eu-west-1", "us-east-1"}) {
+      int64_t offset = static_cast<int64_t>(rng() % 100'000) - 50'000;
+      origins.push_back(open_region(dir, name, {offset, 0, {}}));
+    }
+    int64_t now = 1'000'000;
+    for (int op = 0; op < 80; ++op) {
+      now += static_cast<int64_t>(rng() % 3000);
+      Region& r = *origins[rng() % origins.size()];
+      std::string id = std::to_string(rng() % 5);
+      switch (rng() % 4) {
+        case 0:
+          r.delete_item({"users", key(id)}, now);
+          break;
+        case 1:
+          r.update({"users", key(id), set_attribute("n", std::to_string(op))}, now);
+          break;
+        default:
+          r.put({"users", user(id, r.name() + "#" + std::to_string(op))}, now);
+      }
+      // Partial, out-of-step replication between the origins keeps some writes causal.
+      if (rng() % 3 == 0) {
+        Region& to = *origins[rng() % origins.size()];
+        Region& from = *origins[rng() % origins.size()];
+        if (&to != &from) deliver(to, from, now, 1 + rng() % 4);
+      }
+    }
+    // Observers get every origin's changes in random interleavings of small batches, with resends.
+    std::vector<std::unique_ptr<Region>> observers;
+    for (const char* name : {"obs-a", "obs-b", "obs-c"})
+      observers.push_back(open_region(dir, name));
+    for (auto& observer : observers) {
+      for (int step = 0; step < 400; ++step) {
+        Region& from = *origins[rng() % origins.size()];
+        uint64_t cursor = observer->applied_cursor(from.name());
+        uint64_t start = cursor >= 2 && rng() % 4 == 0 ? cursor - 2 : cursor;
+        now += 10;
+        observer->apply_remote_batch(from.name(), from.local_changes_after(start, 1 + rng() % 5),
+                                     now);
+      }
+      for (auto& from : origins)
+        deliver(*observer, *from, now);
+    }
+    for (auto& to : origins) {
+      for (auto& from : origins) {
+        if (to != from) deliver(*to, *from, now);
+      }
+    }
+    // Oracle: per key, the LWW maximum over every write any origin made.
+    std::map<std::string, ChangeRecord> best;
+    for (auto& origin : origins) {
+      for (const ChangeRecord& c : origin->local_changes_after(0, 1000)) {
+        std::string id = c.key.at("id").as_string();
+        auto it = best.find(id);
+        if (it == best.end() || it->second.state.version.stamp() < c.state.version.stamp()) {
+          best[id] = c;
+        }
+      }
+    }
+    std::string digest = origins[0]->table_digest("users");
+    for (auto* group : {&origins, &observers}) {
+      for (auto& region : *group) {
+        CHECK(region->table_digest("users") == digest);
+        for (const auto& [id, winner] : best) {
+          auto state = region->item_state("users", key(id));
+          REQUIRE(state);
+          CHECK(state->version == winner.state.version);
+          CHECK(state->document == winner.state.document);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("trim purges old tombstones and stream records and reports resurrections") {
+  TempDir dir;
+  auto us = open_region(dir, "us-east-1");
+  auto eu = open_region(dir, "eu-west-1");
+  const int64_t day = kDefaultRetentionUs;
+  us->put({"users", user("1", "alice")}, 1000);
+  deliver(*eu, *us, 2000);
+  eu->put({"users", user("1", "late")}, 3000);  // concurrent with the delete below
+  us->delete_item({"users", key("1")}, 4000);
+  TrimResult early = us->trim(day);
+  CHECK(early.tombstones_purged == 0);
+  TrimResult result = us->trim(day + 5000);
+  CHECK(result.tombstones_purged == 1);
+  CHECK(result.stream_records_trimmed == 2);
+  CHECK(us->first_retained_local_seq() == 3);
+  CHECK_FALSE(us->item_state("users", key("1")));
+  // eu's write was concurrent with the purged delete: it brings the item back.
+  auto outcomes = us->apply_remote_batch("eu-west-1", eu->local_changes_after(0, 10), day + 6000);
+  REQUIRE(outcomes.size() == 1);
+  CHECK(outcomes[0].resurrected);
+  CHECK(us->get({"users", key("1")}).item == user("1", "late"));
+}
+
+TEST_CASE("a snapshot seeds a new replica that then catches up") {
+  TempDir dir;
+  auto us = open_region(dir, "us-east-1");
+  auto eu = open_region(dir, "eu-west-1");
+  us->put({"users", user("1", "alice")}, 1000);
+  eu->put({"users", user("2", "bob")}, 1001);
+  deliver(*us, *eu, 1500);
+  auto ap = Region::open(dir.file("ap.db"), "ap-south-1", {}, 2000);
+  ap->load_snapshot(us->snapshot(), 2000);
+  CHECK(ap->applied_cursor("us-east-1") == 1);
+  CHECK(ap->applied_cursor("eu-west-1") == 1);
+  eu->put({"users", user("3", "carol")}, 2500);
+  deliver(*ap, *eu, 3000);
+  deliver(*us, *eu, 3000);
+  CHECK(ap->table_digest("users") == us->table_digest("users"));
+  CHECK_THROWS_AS(ap->load_snapshot(us->snapshot(), 4000), DynamoError);
+}

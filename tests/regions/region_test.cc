@@ -1,0 +1,195 @@
+#include <doctest/doctest.h>
+
+#include "model/errors.h"
+#include "regions/sqlite.h"
+#include "test_region.h"
+
+using namespace gtsim;
+using namespace gtsim::testing;
+
+namespace {
+
+Item user(const std::string& id, const std::string& name) {
+  return {{"id", id}, {"name", name}};
+}
+Key key(const std::string& id) {
+  return {{"id", id}};
+}
+
+}  // namespace
+
+TEST_CASE("put get update delete at one region") {
+  TempDir dir;
+  auto r = open_region(dir, "us-east-1");
+  WriteResult w = r->put({"users", user("1", "alice")}, 1000);
+  CHECK(w.version.id == VersionId{"us-east-1", 1});
+  CHECK(r->get({"users", key("1")}).item == user("1", "alice"));
+
+  WriteResult u = r->update({"users",
+                             key("1"),
+                             set_attribute("visits", Decimal::from_int(1)),
+                             {},
+                             ReturnValues::kUpdatedNew},
+                            2000);
+  CHECK(u.attributes == Item{{"visits", Decimal::from_int(1)}});
+  CHECK(r->get({"users", key("1")}).item->at("visits") == AttributeValue(Decimal::from_int(1)));
+
+  // An update of a missing item creates it with its key.
+  r->update({"users", key("2"), set_attribute("name", "bob")}, 3000);
+  CHECK(r->get({"users", key("2")}).item == user("2", "bob"));
+
+  WriteResult d = r->delete_item({"users", key("1"), {}, ReturnValues::kAllOld}, 4000);
+  CHECK(d.attributes->at("name") == AttributeValue("alice"));
+  CHECK_FALSE(r->get({"users", key("1")}).item);
+  CHECK(r->item_state("users", key("1"))->is_tombstone());
+  CHECK(r->last_local_seq() == 4);
+}
+
+TEST_CASE("conditions see the local copy and failures change nothing") {
+  TempDir dir;
+  auto r = open_region(dir, "us-east-1");
+  ItemPredicate not_exists = [](const Item* item) { return item == nullptr; };
+  r->put({"users", user("1", "alice"), not_exists}, 10);
+  CHECK_THROWS_WITH_AS(r->put({"users", user("1", "eve"), not_exists}, 20),
+                       "The conditional request failed", DynamoError);
+  CHECK(r->get({"users", key("1")}).item == user("1", "alice"));
+  CHECK(r->last_local_seq() == 1);
+  CHECK(r->local_changes_after(0, 10).size() == 1);
+}
+
+TEST_CASE("region operations refuse what DynamoDB refuses") {
+  TempDir dir;
+  auto r = open_region(dir, "us-east-1");
+  CHECK_THROWS_WITH(r->put({"nope", user("1", "a")}, 1),
+                    "Requested resource not found: Table: nope not found");
+  CHECK_THROWS_WITH(r->put({"users", Item{{"name", "a"}}}, 1),
+                    doctest::Contains("Missing the key id"));
+  CHECK_THROWS_WITH(r->update({"users", key("1"), set_attribute("id", "2")}, 1),
+                    doctest::Contains("Cannot update attribute id"));
+  Item big = user("1", std::string(kMaxItemSizeBytes, 'x'));
+  CHECK_THROWS_WITH(r->put({"users", big}, 1), "Item size has exceeded the maximum allowed size");
+  TableSpec other = users_table();
+  other.conflict_policy = "lww-attribute";
+  CHECK_THROWS_AS(r->create_table(other), DynamoError);
+  CHECK_NOTHROW(r->create_table(users_table()));
+}
+
+TEST_CASE("timestamps are monotonic per item unless the table uses wallclock") {
+  TempDir dir;
+  auto r = Region::open(dir.file("r.db"), "eu-west-1", {}, 0);
+  TableSpec mono = users_table();
+  TableSpec wall = users_table();
+  wall.name = "wall";
+  wall.timestamp_policy = TimestampPolicy::kWallclock;
+  r->create_table(mono);
+  r->create_table(wall);
+  r->put({"users", user("1", "a")}, 1'000'000);
+  r->put({"wall", user("1", "a")}, 1'000'000);
+  r->clock().jump(1'000'000, -500'000);  // the clock steps back half a second
+  WriteResult m = r->put({"users", user("1", "b")}, 1'000'010);
+  CHECK(m.version.timestamp_us == 1'000'001);
+  CHECK(r->get({"users", key("1")}).item == user("1", "b"));
+  // Under wallclock the later write carries the earlier timestamp and loses at once.
+  WriteResult w = r->put({"wall", user("1", "b")}, 1'000'010);
+  CHECK(w.version.timestamp_us == 500'010);
+  CHECK(r->get({"wall", key("1")}).item == user("1", "a"));
+}
+
+TEST_CASE("transactions are all or nothing with cancellation reasons") {
+  TempDir dir;
+  auto r = open_region(dir, "us-east-1");
+  r->put({"users", user("1", "alice")}, 1);
+  ItemPredicate absent = [](const Item* item) { return item == nullptr; };
+  std::vector<TransactItem> txn = {
+      {TransactItem::Kind::kPut, "users", user("2", "bob"), {}, {}, absent},
+      {TransactItem::Kind::kPut, "users", user("1", "eve"), {}, {}, absent},
+  };
+  try {
+    r->transact_write(txn, 2);
+    FAIL("expected cancellation");
+  } catch (const DynamoError& e) {
+    CHECK(e.type() == ErrorType::kTransactionCanceled);
+    CHECK(e.cancellation_reasons == std::vector<std::string>{"None", "ConditionalCheckFailed"});
+  }
+  CHECK_FALSE(r->get({"users", key("2")}).item);
+  txn[1] = {TransactItem::Kind::kUpdate, "users", {}, key("1"), set_attribute("name", "carol"), {}};
+  auto results = r->transact_write(txn, 3);
+  CHECK(results.size() == 2);
+  CHECK(r->get({"users", key("1")}).item == user("1", "carol"));
+  CHECK(r->get({"users", key("2")}).item == user("2", "bob"));
+  txn[1] = {TransactItem::Kind::kDelete, "users", {}, key("2"), {}, {}};
+  CHECK_THROWS_WITH(r->transact_write(txn, 4),
+                    doctest::Contains("multiple operations on one item"));
+}
+
+TEST_CASE("query orders by sort key value and pages with limit") {
+  TempDir dir;
+  auto r = Region::open(dir.file("r.db"), "us-east-1", {}, 0);
+  TableSpec spec;
+  spec.name = "events";
+  spec.key_schema = {{"user", AttributeType::kS}, KeyAttribute{"n", AttributeType::kN}};
+  r->create_table(spec);
+  for (int n : {10, 9, 100, 2, 55}) {
+    r->put({"events", {{"user", "u"}, {"n", Decimal::from_int(n)}}}, n);
+  }
+  r->put({"events", {{"user", "other"}, {"n", Decimal::from_int(1)}}}, 200);
+  QueryRequest q{"events", {AttributeValue("u"), [](const AttributeValue& v) {
+                              return v.as_number() >= Decimal::from_int(9);
+                            }}};
+  Page all = r->query(q);
+  std::vector<std::string> order;
+  for (const auto& item : all.items)
+    order.push_back(item.at("n").as_number().to_string());
+  CHECK(order == std::vector<std::string>{"9", "10", "55", "100"});
+  q.limit = 2;
+  q.scan_index_forward = false;
+  Page first = r->query(q);
+  CHECK(first.items.size() == 2);
+  CHECK(first.items[0].at("n").as_number() == Decimal::from_int(100));
+  REQUIRE(first.last_evaluated_key);
+  q.exclusive_start_key = first.last_evaluated_key;
+  Page second = r->query(q);
+  CHECK(second.items.size() == 2);
+  CHECK(second.items[1].at("n").as_number() == Decimal::from_int(9));
+
+  ScanRequest s{"events"};
+  s.limit = 4;
+  Page scan1 = r->scan(s);
+  REQUIRE(scan1.last_evaluated_key);
+  s.exclusive_start_key = scan1.last_evaluated_key;
+  Page scan2 = r->scan(s);
+  CHECK(scan1.items.size() + scan2.items.size() == 6);
+  CHECK_FALSE(scan2.last_evaluated_key);
+}
+
+TEST_CASE("a region file survives close and reopen") {
+  TempDir dir;
+  {
+    auto r = open_region(dir, "us-east-1");
+    r->put({"users", user("1", "alice")}, 10);
+    r->apply_remote_batch("eu-west-1", {}, 11);
+    auto peer = open_region(dir, "eu-west-1");
+    peer->put({"users", user("2", "bob")}, 12);
+    r->apply_remote_batch("eu-west-1", peer->local_changes_after(0, 10), 20);
+  }
+  auto r = Region::open(dir.file("us-east-1.db"), "us-east-1", {}, 30);
+  CHECK(r->tables().size() == 1);
+  CHECK(r->get({"users", key("1")}).item == user("1", "alice"));
+  CHECK(r->get({"users", key("2")}).item == user("2", "bob"));
+  CHECK(r->last_local_seq() == 1);
+  CHECK(r->applied_cursor("eu-west-1") == 1);
+  CHECK(r->stream_after(0, 10).size() == 2);
+  CHECK(r->local_changes_after(0, 10).at(0).state.document == user("1", "alice"));
+  CHECK_THROWS_WITH(Region::open(dir.file("us-east-1.db"), "ap-south-1", {}, 0),
+                    doctest::Contains("belongs to region us-east-1"));
+}
+
+TEST_CASE("a region file of an unknown schema version is refused") {
+  TempDir dir;
+  {
+    sql::Database db(dir.file("future.db"));
+    db.exec("PRAGMA user_version = 99");
+  }
+  CHECK_THROWS_WITH(Region::open(dir.file("future.db"), "us-east-1", {}, 0),
+                    doctest::Contains("schema version 99"));
+}
