@@ -23,7 +23,7 @@ class LwwPolicy final : public ConflictPolicy {
  public:
   std::string_view name() const override { return "lww"; }
 
-  ItemState apply_local(const ItemState* current, const LocalWrite& write) const override {
+  ItemState write_state(const ItemState* current, const LocalWrite& write) const override {
     ItemState state;
     if (write.kind != WriteKind::kDelete) state.document = write.document;
     state.version = write.version;
@@ -42,7 +42,7 @@ class LwwAttributePolicy final : public ConflictPolicy {
  public:
   std::string_view name() const override { return "lww-attribute"; }
 
-  ItemState apply_local(const ItemState* current, const LocalWrite& write) const override {
+  ItemState write_state(const ItemState* current, const LocalWrite& write) const override {
     ItemState state = current ? *current : ItemState{};
     const LwwStamp stamp = write.version.stamp();
     switch (write.kind) {

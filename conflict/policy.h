@@ -42,13 +42,21 @@ class ConflictPolicy {
   // The name scenarios use: "lww" or "lww-attribute".
   virtual std::string_view name() const = 0;
 
-  // The state after `write` at its origin. `current` is null when the region holds nothing for
-  // the key. The write's stamp must be above current's version (the region's timestamp policy
-  // decides how); that is not checked here because wallclock timestamps may break it on purpose.
-  virtual ItemState apply_local(const ItemState* current, const LocalWrite& write) const = 0;
+  // The state after `write` at its origin: the write joined into `current` (null when the region
+  // holds nothing for the key). The origin resolves its own write by LWW like every other
+  // replica, so a write stamped below the current version (possible under the wallclock timestamp
+  // policy) loses at once, even at home; otherwise replicas could not converge.
+  ItemState apply_local(const ItemState* current, const LocalWrite& write) const {
+    ItemState written = write_state(current, write);
+    return current ? merge(*current, written) : written;
+  }
 
   // The join of two states of the same item.
   virtual ItemState merge(const ItemState& local, const ItemState& incoming) const = 0;
+
+ protected:
+  // The state `write` produces on top of `current`, before the join with `current`.
+  virtual ItemState write_state(const ItemState* current, const LocalWrite& write) const = 0;
 };
 
 // The policy of that name. Throws DynamoError(kValidation) naming the known ones otherwise.
