@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include "cli/commands.h"
+
 int main(int argc, char** argv) {
   CLI::App app{
       "gtsim: a simulator of Amazon DynamoDB global tables.\n"
@@ -10,6 +12,7 @@ int main(int argc, char** argv) {
       "asynchronously and resolve concurrent writes by last-writer-wins."};
   app.set_version_flag("--version", "gtsim 0.1.0");
   app.require_subcommand(0, 1);
+  gtsim::add_check_command(app);
   CLI11_PARSE(app, argc, argv);
   if (app.get_subcommands().empty()) fmt::print("{}", app.help());
   return 0;

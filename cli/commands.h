@@ -1,0 +1,15 @@
+// The subcommands of gtsim. Each adds itself to the CLI11 app; a command that fails throws
+// CLI::RuntimeError with its exit status, which main() returns.
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace gtsim {
+
+// gtsim check FILE...: validates scenario files without running them. Exit status 0 when all are
+// valid, 1 when one is not (its diagnostics on stderr), 2 when one cannot be read.
+void add_check_command(CLI::App& app);
+
+}  // namespace gtsim
