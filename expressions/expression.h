@@ -39,7 +39,8 @@ class ExpressionAttributes {
   // ("Value provided in ExpressionAttributeValues unused in expressions: keys: {:x}").
   void check_all_used() const;
 
-  // Used by the parser; throw DynamoError(kValidation) for an undefined placeholder.
+  // Used by the parser; throw DynamoError(kValidation) for an undefined placeholder, with
+  // DynamoDB's message without the "Invalid <kind>Expression: " prefix, which the parser adds.
   const std::string& resolve_name(const std::string& placeholder);
   const AttributeValue& resolve_value(const std::string& placeholder);
 
@@ -56,12 +57,19 @@ struct UpdatePlan;
 struct ProjectionPlan;
 }  // namespace detail
 
+// Which request parameter a condition comes from; it names the parameter in error messages
+// ("Invalid FilterExpression: ...").
+enum class ConditionKind { kCondition, kFilter };
+
 // ConditionExpression and FilterExpression.
 class ConditionExpression {
  public:
   static ConditionExpression parse(std::string_view text, ExpressionAttributes& attributes);
+  static ConditionExpression parse(std::string_view text, ExpressionAttributes& attributes,
+                                   ConditionKind kind);
   // True when `item` satisfies the condition; `item` is nullptr when no item exists (then only
-  // attribute_not_exists and the like can hold).
+  // attribute_not_exists and the like can hold). A default-constructed (never parsed) condition
+  // holds for every item. Never throws.
   bool evaluate(const Item* item) const;
 
  private:
@@ -74,7 +82,7 @@ class UpdateExpression {
   static UpdateExpression parse(std::string_view text, ExpressionAttributes& attributes);
   // The item after applying the update to `current` (an empty item when none exists). Throws
   // DynamoError(kValidation) for DynamoDB's runtime errors (wrong operand types, list_append on a
-  // non-list, ...).
+  // non-list, ...). A default-constructed (never parsed) update changes nothing.
   Item apply(const Item& current) const;
   // The top-level attribute names the update writes or removes. The caller refuses updates that
   // touch key attributes, and per-attribute conflict policies stamp these.
@@ -88,7 +96,8 @@ class UpdateExpression {
 class ProjectionExpression {
  public:
   static ProjectionExpression parse(std::string_view text, ExpressionAttributes& attributes);
-  // The projected item: only the listed paths, nested structure kept.
+  // The projected item: only the listed paths, nested structure kept. A default-constructed
+  // (never parsed) projection keeps the whole item.
   Item apply(const Item& item) const;
 
  private:
@@ -104,7 +113,7 @@ class KeyConditionExpression {
                                       const KeySchema& schema);
   const AttributeValue& partition_value() const { return partition_value_; }
   // Whether an item's sort-key value satisfies the sort-key condition (always true when there is
-  // none).
+  // none). Never throws.
   bool sort_key_matches(const AttributeValue& sort_value) const;
 
  private:
