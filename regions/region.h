@@ -11,8 +11,8 @@
 // skewed clock is derived from it by RegionClock and stamps local writes.
 //
 // Conditions, updates, projections and key conditions arrive as small function objects, so this
-// module does not depend on how they were written; expressions/ builds them from DynamoDB
-// expressions (see expressions/region_adapters.h).
+// operations do not depend on how they were written; regions/expression_requests.h builds them
+// from DynamoDB expressions.
 //
 // Errors: DynamoError with DynamoDB's types (kValidation, kConditionalCheckFailed,
 // kTransactionCanceled, kResourceNotFound) for requests DynamoDB would refuse; kInternal for
