@@ -31,6 +31,10 @@ ParsedRequest parse_request(const ExpressionTexts& texts, const KeySchema& schem
   if (texts.condition) {
     parsed.condition = to_predicate(expr::ConditionExpression::parse(*texts.condition, attributes));
   }
+  if (texts.filter) {
+    parsed.filter = to_predicate(
+        expr::ConditionExpression::parse(*texts.filter, attributes, expr::ConditionKind::kFilter));
+  }
   if (texts.update)
     parsed.update = to_update(expr::UpdateExpression::parse(*texts.update, attributes));
   if (texts.projection) {

@@ -23,7 +23,8 @@ KeyCondition to_key_condition(const expr::KeyConditionExpression& key_condition)
 // The expression texts of one request with their placeholders, as DynamoDB's API and scenario
 // steps carry them. Empty fields are absent.
 struct ExpressionTexts {
-  std::optional<std::string> condition;  // ConditionExpression, or FilterExpression for reads
+  std::optional<std::string> condition;  // ConditionExpression
+  std::optional<std::string> filter;     // FilterExpression (query, scan)
   std::optional<std::string> update;
   std::optional<std::string> projection;
   std::optional<std::string> key_condition;
@@ -35,6 +36,7 @@ struct ExpressionTexts {
 // DynamoDB does; throws DynamoError(kValidation) naming the expression at fault.
 struct ParsedRequest {
   ItemPredicate condition;
+  ItemPredicate filter;
   std::optional<ItemUpdate> update;
   ItemProjection projection;
   std::optional<KeyCondition> key_condition;

@@ -59,12 +59,13 @@ TEST_CASE("query with key condition filter and projection") {
                      .names = {{"#o", "order"}, {"#t", "total"}},
                      .values = {{":c", "c1"}, {":year", "2024"}, {":min", Decimal::from_int(1)}}},
                     spec.key_schema);
-  Page page = r->query({"orders", *q.key_condition, q.condition, q.projection});
+  Page page = r->query({"orders", *q.key_condition, q.filter, q.projection});
   REQUIRE(page.items.size() == 2);
   CHECK(page.items[0] == Item{{"order", "2024-01"}, {"total", Decimal::from_int(5)}});
 }
 
 TEST_CASE("unused placeholders and key updates are refused") {
+  CHECK_THROWS_WITH(parse({.filter = "a = "}), doctest::Contains("Invalid FilterExpression"));
   CHECK_THROWS_WITH(parse({.condition = "attribute_exists(id)", .values = {{":x", "1"}}}),
                     doctest::Contains("unused in expressions"));
   TempDir dir;
