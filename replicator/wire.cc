@@ -1,0 +1,212 @@
+#include "replicator/wire.h"
+
+#include <cstring>
+
+#include <nlohmann/json.hpp>
+
+#include "model/errors.h"
+#include "replicator/protocol.capnp.h"
+
+namespace gtsim::replication {
+namespace {
+
+uint32_t read_le32(const char* p) {
+  uint32_t v = 0;
+  for (int i = 3; i >= 0; --i)
+    v = (v << 8) | uint8_t(p[i]);
+  return v;
+}
+
+std::string text(capnp::Text::Reader t) {
+  return std::string(t.cStr(), t.size());
+}
+std::string data(capnp::Data::Reader d) {
+  return std::string(reinterpret_cast<const char*>(d.begin()), d.size());
+}
+capnp::Data::Reader as_data(const std::string& s) {
+  return capnp::Data::Reader(reinterpret_cast<const capnp::byte*>(s.data()), s.size());
+}
+
+void write_record(const ChangeRecord& record, wire::ChangeRecord::Builder out) {
+  out.setTable(record.table);
+  out.setKey(item_to_json(record.key).dump());
+  switch (record.event) {
+    case StreamEvent::kInsert:
+      out.setEvent(wire::StreamEvent::INSERT);
+      break;
+    case StreamEvent::kModify:
+      out.setEvent(wire::StreamEvent::MODIFY);
+      break;
+    case StreamEvent::kRemove:
+      out.setEvent(wire::StreamEvent::REMOVE);
+      break;
+  }
+  out.setState(state_metadata_to_json(record.state).dump());
+  if (record.state.document) out.setNewImage(item_to_json(*record.state.document).dump());
+  if (record.old_image) out.setOldImage(item_to_json(*record.old_image).dump());
+  if (record.overwrote) {
+    auto overwrote = out.initOverwrote();
+    overwrote.setOrigin(record.overwrote->origin);
+    overwrote.setSeq(record.overwrote->seq);
+  }
+  out.setCommitTrueUs(record.commit_true_us);
+}
+
+// Rebuilds the record through change_record_from_json, so that the wire accepts exactly what the
+// record's own codec validates.
+ChangeRecord read_record(wire::ChangeRecord::Reader in, const FrameLimits& limits) {
+  nlohmann::json j = {{"table", text(in.getTable())},
+                      {"key", parse_json_text(text(in.getKey()), limits)},
+                      {"state", parse_json_text(text(in.getState()), limits)},
+                      {"commit_true_us", in.getCommitTrueUs()}};
+  switch (in.getEvent()) {
+    case wire::StreamEvent::INSERT:
+      j["event"] = "INSERT";
+      break;
+    case wire::StreamEvent::MODIFY:
+      j["event"] = "MODIFY";
+      break;
+    case wire::StreamEvent::REMOVE:
+      j["event"] = "REMOVE";
+      break;
+    default:
+      throw ProtocolError("unknown stream event");
+  }
+  if (in.hasNewImage()) j["new_image"] = parse_json_text(text(in.getNewImage()), limits);
+  if (in.hasOldImage()) j["old_image"] = parse_json_text(text(in.getOldImage()), limits);
+  if (in.hasOverwrote()) {
+    j["overwrote"] = {{"origin", text(in.getOverwrote().getOrigin())},
+                      {"seq", in.getOverwrote().getSeq()}};
+  }
+  try {
+    return change_record_from_json(j);
+  } catch (const DynamoError& e) {
+    throw ProtocolError(std::string("bad change record: ") + e.what());
+  }
+}
+
+PeerMessage read_peer_message(wire::PeerMessage::Reader in, const FrameLimits& limits) {
+  switch (in.which()) {
+    case wire::PeerMessage::HELLO: {
+      auto h = in.getHello();
+      return Hello{text(h.getRegion()), text(h.getRunId()), data(h.getNonce()), data(h.getProof()),
+                   h.getResumeCursor()};
+    }
+    case wire::PeerMessage::BATCH: {
+      ChangeBatch batch{text(in.getBatch().getOrigin()), {}};
+      for (auto record : in.getBatch().getRecords()) {
+        batch.records.push_back(read_record(record, limits));
+      }
+      return batch;
+    }
+    case wire::PeerMessage::ACK:
+      return Ack{in.getAck().getCursor()};
+    case wire::PeerMessage::HEARTBEAT:
+      return Heartbeat{in.getHeartbeat().getSentTrueUs(), in.getHeartbeat().getLastSeq()};
+  }
+  throw ProtocolError("unknown peer message type");
+}
+
+}  // namespace
+
+void FrameReader::append(std::string_view bytes) {
+  // Drop consumed bytes before growing, so the buffer holds at most one frame plus one read.
+  if (pos_ > 0 && pos_ >= buffer_.size() / 2) {
+    buffer_.erase(0, pos_);
+    pos_ = 0;
+  }
+  buffer_.append(bytes);
+}
+
+std::optional<Frame> FrameReader::next() {
+  size_t available = buffer_.size() - pos_;
+  const char* p = buffer_.data() + pos_;
+  if (available < 4) return std::nullopt;
+  uint64_t segments = uint64_t(read_le32(p)) + 1;
+  if (segments > limits_.max_segments) {
+    throw ProtocolError("frame announces " + std::to_string(segments) + " segments (limit " +
+                        std::to_string(limits_.max_segments) + ")");
+  }
+  size_t header = (4 + 4 * segments + 7) / 8 * 8;
+  if (available < header) return std::nullopt;
+  uint64_t words = 0;
+  for (uint64_t i = 0; i < segments; ++i)
+    words += read_le32(p + 4 + 4 * i);
+  uint64_t total = header + words * 8;
+  if (words == 0 || total > limits_.max_frame_bytes) {
+    throw ProtocolError("frame of " + std::to_string(total) + " bytes (limit " +
+                        std::to_string(limits_.max_frame_bytes) + ", at least 8)");
+  }
+  if (available < total) return std::nullopt;
+  Frame frame = kj::heapArray<capnp::word>(total / 8);
+  std::memcpy(frame.begin(), p, total);
+  pos_ += total;
+  return frame;
+}
+
+std::string frame_bytes(capnp::MessageBuilder& message) {
+  kj::Array<capnp::word> words = capnp::messageToFlatArray(message);
+  auto bytes = words.asBytes();
+  return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+}
+
+capnp::ReaderOptions reader_options(const FrameLimits& limits) {
+  capnp::ReaderOptions options;
+  options.traversalLimitInWords = limits.traversal_limit_words;
+  options.nestingLimit = limits.nesting_limit;
+  return options;
+}
+
+nlohmann::json parse_json_text(std::string_view text, const FrameLimits& limits) {
+  auto bound_depth = [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+    if (depth > limits.max_json_depth) throw ProtocolError("JSON nested too deeply");
+    return true;
+  };
+  try {
+    return nlohmann::json::parse(text, bound_depth);
+  } catch (const nlohmann::json::exception& e) {
+    throw ProtocolError(std::string("malformed JSON: ") + e.what());
+  }
+}
+
+std::string encode_peer_message(const PeerMessage& message) {
+  capnp::MallocMessageBuilder builder;
+  auto root = builder.initRoot<wire::PeerMessage>();
+  std::visit(
+      [&](const auto& m) {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<T, Hello>) {
+          auto h = root.initHello();
+          h.setRegion(m.region);
+          h.setRunId(m.run_id);
+          h.setNonce(as_data(m.nonce));
+          h.setProof(as_data(m.proof));
+          h.setResumeCursor(m.resume_cursor);
+        } else if constexpr (std::is_same_v<T, ChangeBatch>) {
+          auto b = root.initBatch();
+          b.setOrigin(m.origin);
+          auto records = b.initRecords(m.records.size());
+          for (size_t i = 0; i < m.records.size(); ++i)
+            write_record(m.records[i], records[i]);
+        } else if constexpr (std::is_same_v<T, Ack>) {
+          root.initAck().setCursor(m.cursor);
+        } else {
+          auto h = root.initHeartbeat();
+          h.setSentTrueUs(m.sent_true_us);
+          h.setLastSeq(m.last_seq);
+        }
+      },
+      message);
+  return frame_bytes(builder);
+}
+
+PeerMessage decode_peer_message(const Frame& frame, const FrameLimits& limits) {
+  try {
+    capnp::FlatArrayMessageReader reader(frame.asPtr(), reader_options(limits));
+    return read_peer_message(reader.getRoot<wire::PeerMessage>(), limits);
+  } catch (const kj::Exception& e) {
+    throw ProtocolError("malformed message: " + std::string(e.getDescription().cStr()));
+  }
+}
+
+}  // namespace gtsim::replication
