@@ -45,8 +45,9 @@ const std::vector<std::string>& ScenarioParser::link_patch_keys() {
 Scenario ScenarioParser::parse(const YAML::Node& root) {
   scenario_.file = ctx_.file();
   if (!root.IsDefined() || root.IsNull()) {
-    ctx_.error(SourcePos{ctx_.file(), 1, 1}, "the scenario is empty",
-               "a scenario needs name, regions, tables and steps");
+    // yaml-cpp reads some malformed text (a line starting with ',') as an empty document.
+    ctx_.error(SourcePos{ctx_.file(), 1, 1}, "the scenario is empty or not readable as YAML",
+               "a scenario is a map with name, regions, tables and steps");
     return std::move(scenario_);
   }
   ctx_.attempt([&] {

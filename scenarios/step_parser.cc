@@ -134,7 +134,14 @@ MapReader read_action_map(ParseContext& ctx, const YAML::Node& node, const Actio
                           const std::vector<Action>& candidates, const std::string& what,
                           const std::vector<std::string>& context_keys) {
   if (action == nullptr) {
-    const MapReader map(ctx, node, what, all_step_keys());
+    // Say what is wrong with the keys if anything is; else what is missing.
+    std::vector<std::string> valid = context_keys;
+    for (const Action& candidate : candidates) {
+      valid = valid + std::vector<std::string>{candidate.key} + candidate.modifiers;
+    }
+    const size_t errors_before = ctx.error_count();
+    const MapReader map(ctx, node, "a " + what, valid, all_step_keys());
+    if (ctx.error_count() > errors_before) throw Bail{};
     ctx.fail(node, fmt::format("this {} does nothing", what),
              fmt::format("it needs one of {}", fmt::join(keys_of(candidates), ", ")));
   }

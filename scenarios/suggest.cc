@@ -30,9 +30,17 @@ int edit_distance(std::string_view a, std::string_view b) {
 
 std::optional<std::string> closest_match(std::string_view word,
                                          const std::vector<std::string>& candidates) {
-  const int limit = std::clamp(static_cast<int>(word.size()) / 3, 1, 3);
+  // Replacing a whole word is no misspelling, so a one-letter word has no match.
+  const int limit = std::min(std::clamp(static_cast<int>(word.size()) / 3, 1, 3),
+                             static_cast<int>(word.size()) - 1);
   std::optional<std::string> best;
   int best_distance = limit + 1;
+  // A word that a candidate starts with is a likely abbreviation: "ConditionalCheckFailed".
+  if (word.size() >= 4) {
+    for (const std::string& candidate : candidates) {
+      if (candidate.starts_with(word)) return candidate;
+    }
+  }
   for (const std::string& candidate : candidates) {
     const int distance = edit_distance(word, candidate);
     if (distance < best_distance) {

@@ -14,8 +14,10 @@ namespace gtsim::scenarios {
 // (optimal string alignment), so that "partiton" is 1 from "partition" and "tabel" 1 from "table".
 int edit_distance(std::string_view a, std::string_view b);
 
-// The candidate closest to `word`, if it is close enough to be a plausible misspelling (at most a
-// third of the word's length, at least 1, and at most 3 edits). Ties go to the earlier candidate.
+// The candidate closest to `word`, if it is close enough to be a plausible misspelling: at most a
+// third of the word's length in edits (at least 1, at most 3), and fewer edits than the word has
+// letters; or the first candidate that starts with a word of four letters or more. Ties go to the
+// earlier candidate.
 std::optional<std::string> closest_match(std::string_view word,
                                          const std::vector<std::string>& candidates);
 
