@@ -12,4 +12,9 @@ namespace gtsim {
 // valid, 1 when one is not (its diagnostics on stderr), 2 when one cannot be read.
 void add_check_command(CLI::App& app);
 
+// gtsim region --name R --db FILE --peers NAME=ADDRESS,... --secret-file F --run-id ID: one
+// region process, serving until SIGINT or SIGTERM. Exit status 1 when its file or an address
+// cannot be opened.
+void add_region_command(CLI::App& app);
+
 }  // namespace gtsim

@@ -144,6 +144,7 @@ struct LinkStatus {
   partitioned @5 :Bool;
   paused @6 :Bool;
   queuedMessages @7 :UInt64;
+  peerLastSeq @8 :UInt64;   # the peer's latest write, as its last heartbeat said
 }
 
 struct Cursor {

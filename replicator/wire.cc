@@ -17,16 +17,6 @@ uint32_t read_le32(const char* p) {
   return v;
 }
 
-std::string text(capnp::Text::Reader t) {
-  return std::string(t.cStr(), t.size());
-}
-std::string data(capnp::Data::Reader d) {
-  return std::string(reinterpret_cast<const char*>(d.begin()), d.size());
-}
-capnp::Data::Reader as_data(const std::string& s) {
-  return capnp::Data::Reader(reinterpret_cast<const capnp::byte*>(s.data()), s.size());
-}
-
 void write_record(const ChangeRecord& record, wire::ChangeRecord::Builder out) {
   out.setTable(record.table);
   out.setKey(item_to_json(record.key).dump());
@@ -55,9 +45,9 @@ void write_record(const ChangeRecord& record, wire::ChangeRecord::Builder out) {
 // Rebuilds the record through change_record_from_json, so that the wire accepts exactly what the
 // record's own codec validates.
 ChangeRecord read_record(wire::ChangeRecord::Reader in, const FrameLimits& limits) {
-  nlohmann::json j = {{"table", text(in.getTable())},
-                      {"key", parse_json_text(text(in.getKey()), limits)},
-                      {"state", parse_json_text(text(in.getState()), limits)},
+  nlohmann::json j = {{"table", capnp_text(in.getTable())},
+                      {"key", parse_json_text(capnp_text(in.getKey()), limits)},
+                      {"state", parse_json_text(capnp_text(in.getState()), limits)},
                       {"commit_true_us", in.getCommitTrueUs()}};
   switch (in.getEvent()) {
     case wire::StreamEvent::INSERT:
@@ -72,10 +62,10 @@ ChangeRecord read_record(wire::ChangeRecord::Reader in, const FrameLimits& limit
     default:
       throw ProtocolError("unknown stream event");
   }
-  if (in.hasNewImage()) j["new_image"] = parse_json_text(text(in.getNewImage()), limits);
-  if (in.hasOldImage()) j["old_image"] = parse_json_text(text(in.getOldImage()), limits);
+  if (in.hasNewImage()) j["new_image"] = parse_json_text(capnp_text(in.getNewImage()), limits);
+  if (in.hasOldImage()) j["old_image"] = parse_json_text(capnp_text(in.getOldImage()), limits);
   if (in.hasOverwrote()) {
-    j["overwrote"] = {{"origin", text(in.getOverwrote().getOrigin())},
+    j["overwrote"] = {{"origin", capnp_text(in.getOverwrote().getOrigin())},
                       {"seq", in.getOverwrote().getSeq()}};
   }
   try {
@@ -87,13 +77,10 @@ ChangeRecord read_record(wire::ChangeRecord::Reader in, const FrameLimits& limit
 
 PeerMessage read_peer_message(wire::PeerMessage::Reader in, const FrameLimits& limits) {
   switch (in.which()) {
-    case wire::PeerMessage::HELLO: {
-      auto h = in.getHello();
-      return Hello{text(h.getRegion()), text(h.getRunId()), data(h.getNonce()), data(h.getProof()),
-                   h.getResumeCursor()};
-    }
+    case wire::PeerMessage::HELLO:
+      return read_hello(in.getHello());
     case wire::PeerMessage::BATCH: {
-      ChangeBatch batch{text(in.getBatch().getOrigin()), {}};
+      ChangeBatch batch{capnp_text(in.getBatch().getOrigin()), {}};
       for (auto record : in.getBatch().getRecords()) {
         batch.records.push_back(read_record(record, limits));
       }
@@ -108,6 +95,31 @@ PeerMessage read_peer_message(wire::PeerMessage::Reader in, const FrameLimits& l
 }
 
 }  // namespace
+
+std::string capnp_text(capnp::Text::Reader text) {
+  return std::string(text.cStr(), text.size());
+}
+
+std::string capnp_data(capnp::Data::Reader data) {
+  return std::string(reinterpret_cast<const char*>(data.begin()), data.size());
+}
+
+capnp::Data::Reader as_capnp_data(const std::string& bytes) {
+  return capnp::Data::Reader(reinterpret_cast<const capnp::byte*>(bytes.data()), bytes.size());
+}
+
+void write_hello(const Hello& hello, wire::Hello::Builder out) {
+  out.setRegion(hello.region);
+  out.setRunId(hello.run_id);
+  out.setNonce(as_capnp_data(hello.nonce));
+  out.setProof(as_capnp_data(hello.proof));
+  out.setResumeCursor(hello.resume_cursor);
+}
+
+Hello read_hello(wire::Hello::Reader in) {
+  return Hello{capnp_text(in.getRegion()), capnp_text(in.getRunId()), capnp_data(in.getNonce()),
+               capnp_data(in.getProof()), in.getResumeCursor()};
+}
 
 void FrameReader::append(std::string_view bytes) {
   // Drop consumed bytes before growing, so the buffer holds at most one frame plus one read.
@@ -176,12 +188,7 @@ std::string encode_peer_message(const PeerMessage& message) {
       [&](const auto& m) {
         using T = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<T, Hello>) {
-          auto h = root.initHello();
-          h.setRegion(m.region);
-          h.setRunId(m.run_id);
-          h.setNonce(as_data(m.nonce));
-          h.setProof(as_data(m.proof));
-          h.setResumeCursor(m.resume_cursor);
+          write_hello(m, root.initHello());
         } else if constexpr (std::is_same_v<T, ChangeBatch>) {
           auto b = root.initBatch();
           b.setOrigin(m.origin);

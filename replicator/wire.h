@@ -21,6 +21,7 @@
 #include <kj/array.h>
 
 #include "replicator/messages.h"
+#include "replicator/protocol.capnp.h"
 
 namespace gtsim::replication {
 
@@ -47,6 +48,8 @@ class FrameReader {
  public:
   explicit FrameReader(const FrameLimits& limits = {}) : limits_(limits) {}
 
+  // Limits for the frames not yet cut, e.g. larger ones once a connection has authenticated.
+  void set_limits(const FrameLimits& limits) { limits_ = limits; }
   // Appends bytes read from the connection.
   void append(std::string_view bytes);
   // The next complete frame, or nullopt until more bytes arrive. Throws ProtocolError when the
@@ -67,6 +70,14 @@ std::string frame_bytes(capnp::MessageBuilder& message);
 capnp::ReaderOptions reader_options(const FrameLimits& limits);
 // Parses JSON text, bounding its depth. Throws ProtocolError on malformed or too deep text.
 nlohmann::json parse_json_text(std::string_view text, const FrameLimits& limits);
+
+// Cap'n Proto text and data as std::string, and back.
+std::string capnp_text(capnp::Text::Reader text);
+std::string capnp_data(capnp::Data::Reader data);
+capnp::Data::Reader as_capnp_data(const std::string& bytes);
+
+void write_hello(const Hello& hello, wire::Hello::Builder out);
+Hello read_hello(wire::Hello::Reader in);
 
 std::string encode_peer_message(const PeerMessage& message);
 // Throws ProtocolError on anything that is not a well-formed PeerMessage.
