@@ -1,10 +1,10 @@
 // The AWS regions gtsim knows round-trip times for, so that `network: aws` can give every link
 // between them a realistic latency.
 //
-// The authoritative numbers belong to the link model; this header only answers which names are
-// valid, so that a scenario is checked before anything runs.
+// The table itself belongs to the link model (replicator/aws_latency.h); this header is the one
+// question the scenario validator asks of it, so that a scenario is checked before anything runs.
 //
-// Thread-safety: pure functions over constant data.
+// Thread-safety: safe from any thread (constant data).
 #pragma once
 
 #include <string>

@@ -473,7 +473,7 @@ void ScenarioParser::check_expressions(const MapReader& map, const Operation& op
     expr::ConditionExpression::parse(text, a);
   });
   check(op.filter, "filter", [](std::string_view text, expr::ExpressionAttributes& a) {
-    expr::ConditionExpression::parse(text, a);
+    expr::ConditionExpression::parse(text, a, expr::ConditionKind::kFilter);
   });
   check(op.projection, "projection", [](std::string_view text, expr::ExpressionAttributes& a) {
     expr::ProjectionExpression::parse(text, a);
