@@ -1,7 +1,6 @@
 #include "replicator/control_client.h"
 
 #include <array>
-#include <random>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/read.hpp>
@@ -61,12 +60,8 @@ ControlClient::ControlClient(const std::string& address, const std::string& secr
                              const std::string& run_id)
     : socket_(io_) {
   socket_.connect(parse_endpoint(address));
-  std::string nonce(16, '\0');
-  std::random_device random;
-  for (char& c : nonce)
-    c = char(random());
   Frame frame = round_trip([&](wire::ControlRequest::Builder request) {
-    write_hello(make_hello(secret, "orchestrator", run_id, nonce, 0), request.initHello());
+    write_hello(make_hello(secret, "orchestrator", run_id, random_nonce(), 0), request.initHello());
   });
   with_response(frame, [&](wire::ControlResponse::Reader response) {
     if (response.which() != wire::ControlResponse::HELLO ||

@@ -31,6 +31,14 @@ int64_t true_now_us() {
       .count();
 }
 
+std::string random_nonce() {
+  std::random_device random;
+  std::string nonce(16, '\0');
+  for (char& c : nonce)
+    c = char(random());
+  return nonce;
+}
+
 tcp::endpoint parse_endpoint(const std::string& address) {
   size_t colon = address.rfind(':');
   std::string host = colon == std::string::npos ? "127.0.0.1" : address.substr(0, colon);
@@ -319,12 +327,8 @@ struct RegionServer::Impl : std::enable_shared_from_this<Impl> {
         throw ProtocolError("hello fails the shared-secret check");
       }
       c.authenticated = true;
-      std::string nonce(16, '\0');
-      std::random_device random;
-      for (char& ch : nonce)
-        ch = char(random());
       write_hello(make_hello(options.replication.secret, options.name, options.replication.run_id,
-                             nonce, 0),
+                             random_nonce(), 0),
                   response.initHello());
       return;
     }

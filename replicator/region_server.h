@@ -29,6 +29,9 @@ namespace gtsim::replication {
 // Microseconds of the host's monotonic clock.
 int64_t true_now_us();
 
+// 16 bytes from the host's random device, for handshakes outside the deterministic core.
+std::string random_nonce();
+
 // "host:port", or a bare port on 127.0.0.1. Throws DynamoError(kValidation) when malformed.
 boost::asio::ip::tcp::endpoint parse_endpoint(const std::string& address);
 
