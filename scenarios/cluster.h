@@ -1,0 +1,68 @@
+// Cluster: the regions of one run as the scenario runner drives them.
+//
+// Two implementations share this seam, so one runner, one history and one report serve both
+// modes: ProcessCluster (one `gtsim region` process per region, real time, Boost.Asio over
+// loopback) and SimCluster (every region inside this process under virtual time and a seeded
+// PRNG, deterministic). The runner never sleeps or reads a clock itself: it asks the cluster what
+// time it is and to advance to the next moment something is due.
+//
+// Time: true time in microseconds since the run started (scenario time). For ProcessCluster it is
+// the host's monotonic clock minus the start; for SimCluster it is virtual time.
+//
+// Errors: call() throws DynamoError as the region raised it (ConditionalCheckFailedException...).
+// Faults throw DynamoError(kValidation) for an unknown region or a fault that cannot apply (crash a
+// crashed region); an environment failure (a process that will not start) throws
+// DynamoError(kInternal).
+// Thread-safety: not thread-safe; one runner owns the cluster.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "replicator/control.h"
+#include "replicator/link_model.h"
+
+namespace gtsim::scenarios {
+
+class Cluster {
+ public:
+  virtual ~Cluster() = default;
+
+  // True time since the run started.
+  virtual int64_t now_us() = 0;
+  // Returns once now_us() >= t_us, having let replication progress meanwhile.
+  virtual void advance_to(int64_t t_us) = 0;
+
+  // A DynamoDB call in `region`, as replication::execute_api_call takes and answers it
+  // (DynamoDB's request and response JSON, plus "Version"/"Versions").
+  virtual nlohmann::json call(const std::string& region, const std::string& operation,
+                              const nlohmann::json& request) = 0;
+
+  // Faults on the directed link from -> to.
+  virtual void set_link(const std::string& from, const std::string& to,
+                        const replication::LinkParams& params) = 0;
+  virtual void set_partitioned(const std::string& from, const std::string& to, bool cut) = 0;
+  virtual void set_paused(const std::string& from, const std::string& to, bool paused) = 0;
+  // Faults on a region's clock, from now on.
+  virtual void set_clock_offset(const std::string& region, int64_t offset_us) = 0;
+  virtual void set_clock_drift(const std::string& region, double drift_ppm) = 0;
+  virtual void jump_clock(const std::string& region, int64_t delta_us) = 0;
+  // Kills the region at once (its SQLite file survives) / starts it again on that file.
+  virtual void crash(const std::string& region) = 0;
+  virtual void restart(const std::string& region) = 0;
+
+  // The status of every region that is up, in region-name order.
+  virtual std::vector<replication::RegionStatus> status() = 0;
+  // Region name -> path of its SQLite file (for the report), crashed regions included.
+  virtual std::map<std::string, std::string> region_files() const = 0;
+
+  // Stops every region; afterwards no process or thread of the cluster is left. Called by the
+  // destructor too, so a runner that throws leaves nothing behind.
+  virtual void shutdown() = 0;
+};
+
+}  // namespace gtsim::scenarios
