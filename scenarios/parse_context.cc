@@ -195,9 +195,11 @@ MapReader::MapReader(ParseContext& context, const YAML::Node& node, std::string 
       if (std::find(elsewhere.begin(), elsewhere.end(), key) != elsewhere.end()) {
         context.error(key_node, fmt::format("key '{}' does not apply to {}", key, what_),
                       fmt::format("valid keys here: {}", fmt::join(allowed, ", ")));
-      } else if (closest_match(key, allowed) || !closest_match(key, elsewhere)) {
+      } else if (auto match = closest_match(key, allowed);
+                 match || !closest_match(key, elsewhere)) {
         context.error(key_node, fmt::format("unknown key '{}' in {}", key, what_),
                       suggestion_hint(key, allowed));
+        if (match) suggested_.insert(*match);
       } else {
         context.error(key_node, fmt::format("unknown key '{}' in {}", key, what_),
                       fmt::format("did you mean '{}'? It does not apply here, though",
@@ -227,7 +229,11 @@ const YAML::Node* MapReader::find(std::string_view key) const {
 
 const YAML::Node& MapReader::require(std::string_view key) const {
   const Entry* e = entry(key);
-  if (e == nullptr) context_.fail(node_, fmt::format("{} needs the key '{}'", what_, key));
+  if (e == nullptr) {
+    // A misspelling of this key was already reported with this key as the hint.
+    if (suggested_.contains(std::string(key))) throw Bail{};
+    context_.fail(node_, fmt::format("{} needs the key '{}'", what_, key));
+  }
   return e->value;
 }
 

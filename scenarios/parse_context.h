@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -93,7 +94,8 @@ class MapReader {
   bool has(std::string_view key) const { return find(key) != nullptr; }
   // The value of `key`, or nullptr when absent.
   const YAML::Node* find(std::string_view key) const;
-  // The value of `key`; fails when absent.
+  // The value of `key`; fails when absent (silently when an unknown key was reported as its
+  // misspelling).
   const YAML::Node& require(std::string_view key) const;
   // Where `key` is written (falls back to the map), for errors about a null value.
   SourcePos key_pos(std::string_view key) const;
@@ -110,6 +112,7 @@ class MapReader {
   YAML::Node node_;
   std::string what_;
   std::vector<Entry> entries_;
+  std::set<std::string> suggested_;  // keys offered as "did you mean" for unknown keys
 };
 
 }  // namespace gtsim::scenarios

@@ -366,6 +366,10 @@ TEST_CASE("step structure and timing errors") {
   SUBCASE("a step that is a list") {
     check_error(with_step("[heal]"), "[heal]", "a step must be a map");
   }
+  SUBCASE("duplicate key in a step") {
+    check_error(with_step("{in: us-east-1, get: {id: \"1\"}, consistent: true, consistent: false}"),
+                "consistent: false", "duplicate key 'consistent'");
+  }
   SUBCASE("steps that are not a list") {
     check_error(
         "name: t\nregions: [us-east-1, eu-west-1]\ntables: [{name: users, partition_key: "
@@ -434,6 +438,26 @@ TEST_CASE("fault step errors") {
     check_error(
         kHeader + "  - {remove_replica: eu-west-1}\n  - {in: eu-west-1, get: {id: \"1\"}}\n", "{in",
         "holds no replica", "removed at line 5");
+  }
+  SUBCASE("resume with an unknown key") {
+    check_error(with_step("{resume: {form: us-east-1, to: eu-west-1}}"), "form",
+                "unknown key 'form' in resume", "did you mean 'from'?");
+  }
+  SUBCASE("remove the last replica") {
+    check_error(kHeader + "  - {remove_replica: eu-west-1}\n  - {remove_replica: us-east-1}\n",
+                "{remove_replica: us-east-1}", "this would remove the last replica");
+  }
+  SUBCASE("add a replica from a region without one") {
+    check_error(
+        "name: t\nregions: [us-east-1, {name: eu-west-1, initial_replica: false}, "
+        "{name: eu-west-2, initial_replica: false}]\n"
+        "tables: [{name: users, partition_key: id}]\nsteps:\n"
+        "  - {add_replica: {region: eu-west-1, from: eu-west-2}}\n",
+        "{add_replica", "region 'eu-west-2' holds no replica at this step");
+  }
+  SUBCASE("add_replica without its source") {
+    check_error(with_step("{add_replica: {region: eu-west-1}}"), "{region",
+                "add_replica needs the key 'from'");
   }
   SUBCASE("link step that changes nothing") {
     check_error(with_step("{link: {from: us-east-1, to: eu-west-1}}"), "{from",
