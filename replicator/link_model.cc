@@ -40,6 +40,9 @@ void LinkParams::validate() const {
   if (kind == LatencyKind::kUniform && min_us > max_us) {
     throw_validation("uniform latency needs min <= max");
   }
+  if (kind == LatencyKind::kExponential && min_us > mean_us) {
+    throw_validation("exponential latency needs its floor min <= mean");
+  }
   if (!(loss >= 0 && loss < 1)) throw_validation("link loss must be in [0, 1)");
   if (!(duplicate >= 0 && duplicate < 1)) throw_validation("link duplication must be in [0, 1)");
 }
@@ -84,7 +87,7 @@ int64_t LinkModel::sample_delay_us() {
       delay = p.mean_us + standard_normal() * double(p.stddev_us);
       break;
     case LatencyKind::kExponential:
-      delay = -std::log(1.0 - uniform01()) * double(p.mean_us);
+      delay = p.min_us - std::log(1.0 - uniform01()) * double(p.mean_us - p.min_us);
       break;
     case LatencyKind::kLognormal:
       delay = double(p.mean_us) * std::exp(p.sigma * standard_normal());

@@ -30,9 +30,10 @@ struct LinkParams {
   LatencyKind kind = LatencyKind::kConstant;
   // constant: the delay; normal, exponential: the mean; lognormal: the median.
   int64_t mean_us = 0;
-  int64_t min_us = 0, max_us = 0;  // uniform: the bounds
-  int64_t stddev_us = 0;           // normal
-  double sigma = 0;                // lognormal: the shape (standard deviation of the log)
+  // uniform: the bounds; exponential: min_us is a floor, the delay min_us + Exp(mean - min_us).
+  int64_t min_us = 0, max_us = 0;
+  int64_t stddev_us = 0;  // normal
+  double sigma = 0;       // lognormal: the shape (standard deviation of the log)
   // Added uniformly in [-jitter, +jitter]; a delay never goes below zero.
   int64_t jitter_us = 0;
   // Probability that one transmission of a message is lost; each loss adds a retransmission

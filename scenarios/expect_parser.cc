@@ -132,11 +132,11 @@ ItemExpectation ScenarioParser::parse_item_expectation(const YAML::Node& node) {
   expectation.pos = ctx_.pos(node);
   if (const auto* region = map.find("in")) expectation.region = region_ref(*region);
   const Table& table = table_ref(map.find("table"), expectation.pos);
-  expectation.table = table.name;
+  expectation.table = table.spec.name;
   const YAML::Node& key = map.require("key");
   expectation.key = ctx_.item(key);
   try {
-    table.key_schema.validate_key(expectation.key);
+    table.spec.key_schema.validate_key(expectation.key);
   } catch (const DynamoError& e) {
     ctx_.fail(key, e.what(), "give exactly the key attributes of the item");
   }

@@ -1,42 +1,9 @@
 #include "scenarios/scenario.h"
 
+#include "model/errors.h"
+#include "replicator/aws_latency.h"
+
 namespace gtsim::scenarios {
-
-const char* distribution_name(Distribution distribution) {
-  switch (distribution) {
-    case Distribution::kConstant:
-      return "constant";
-    case Distribution::kUniform:
-      return "uniform";
-    case Distribution::kNormal:
-      return "normal";
-    case Distribution::kExponential:
-      return "exponential";
-    case Distribution::kLognormal:
-      return "lognormal";
-  }
-  return "?";
-}
-
-const char* conflict_policy_name(ConflictPolicy policy) {
-  switch (policy) {
-    case ConflictPolicy::kLww:
-      return "lww";
-    case ConflictPolicy::kLwwAttribute:
-      return "lww-attribute";
-  }
-  return "?";
-}
-
-const char* timestamp_policy_name(TimestampPolicy policy) {
-  switch (policy) {
-    case TimestampPolicy::kMonotonicPerItem:
-      return "monotonic-per-item";
-    case TimestampPolicy::kWallclock:
-      return "wallclock";
-  }
-  return "?";
-}
 
 const char* op_kind_name(OpKind kind) {
   switch (kind) {
@@ -102,14 +69,55 @@ void LinkPatch::apply_to(LinkModel& model) const {
   if (jitter) model.jitter = *jitter;
   if (distribution) {
     model.distribution = *distribution;
-  } else if (jitter && *jitter > 0 && model.distribution == Distribution::kConstant) {
-    model.distribution = Distribution::kUniform;
+  } else if (jitter && *jitter > 0 && model.distribution == replication::LatencyKind::kConstant) {
+    model.distribution = replication::LatencyKind::kUniform;
   }
   if (sigma) model.sigma = *sigma;
   if (loss) model.loss = *loss;
   if (retransmit_delay) model.retransmit_delay = *retransmit_delay;
   if (bandwidth_bytes_per_second) model.bandwidth_bytes_per_second = *bandwidth_bytes_per_second;
   if (duplication) model.duplication = *duplication;
+}
+
+replication::LinkParams link_params(const LinkModel& model, const std::string& from,
+                                    const std::string& to) {
+  using replication::LatencyKind;
+  std::int64_t base = model.latency;
+  if (model.aws_latency) {
+    const std::optional<std::int64_t> one_way = replication::aws_one_way_latency_us(from, to);
+    GTSIM_CHECK(one_way.has_value());
+    base = *one_way;
+  }
+  replication::LinkParams params;
+  params.kind = model.distribution;
+  switch (model.distribution) {
+    case LatencyKind::kConstant:
+      params.mean_us = base;
+      break;
+    case LatencyKind::kUniform:
+      // LinkParams' jitter is uniform in [-jitter, +jitter] and clamps at zero, as ours does.
+      params.kind = LatencyKind::kConstant;
+      params.mean_us = base;
+      params.jitter_us = model.jitter;
+      break;
+    case LatencyKind::kNormal:
+      params.mean_us = base;
+      params.stddev_us = model.jitter;
+      break;
+    case LatencyKind::kExponential:
+      params.min_us = base;
+      params.mean_us = base + model.jitter;
+      break;
+    case LatencyKind::kLognormal:
+      params.mean_us = base;
+      params.sigma = model.sigma;
+      break;
+  }
+  params.loss = model.loss;
+  params.retransmit_timeout_us = model.retransmit_delay;
+  params.bandwidth_bytes_per_s = model.bandwidth_bytes_per_second;
+  params.duplicate = model.duplication;
+  return params;
 }
 
 LinkModel Network::link(const std::string& from, const std::string& to) const {
@@ -129,7 +137,7 @@ const Region* Scenario::find_region(const std::string& name) const {
 
 const Table* Scenario::find_table(const std::string& name) const {
   for (const Table& table : tables) {
-    if (table.name == name) return &table;
+    if (table.spec.name == name) return &table;
   }
   return nullptr;
 }

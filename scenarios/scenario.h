@@ -27,6 +27,9 @@
 #include "model/attribute_value.h"
 #include "model/errors.h"
 #include "model/key_schema.h"
+#include "regions/clock.h"
+#include "regions/table_spec.h"
+#include "replicator/link_model.h"
 #include "scenarios/diagnostic.h"
 
 namespace gtsim::scenarios {
@@ -42,25 +45,10 @@ constexpr Micros kHour = 60 * kMinute;
 // ---------------------------------------------------------------------------------------------
 // Regions and clocks
 
-// At true time `at`, the region's clock steps by `by` (negative steps go back in time).
-struct ClockJump {
-  Micros at = 0;
-  Micros by = 0;
-  bool operator==(const ClockJump&) const = default;
-};
-
-// A region's clock reads true time + offset + drift, plus every jump already passed. Drift is in
-// parts per million of elapsed true time (100 ppm gains 100 us per second).
-struct ClockSpec {
-  Micros offset = 0;
-  double drift_ppm = 0;
-  std::vector<ClockJump> jumps;  // sorted by `at`
-  bool operator==(const ClockSpec&) const = default;
-};
-
+// A region and its clock (offset, drift and jumps, in true time; see regions/clock.h).
 struct Region {
   std::string name;
-  ClockSpec clock;
+  ClockSettings clock;
   // False for a region that holds no replica until an add_replica step adds it.
   bool initial_replica = true;
   SourcePos pos;
@@ -69,11 +57,8 @@ struct Region {
 // ---------------------------------------------------------------------------------------------
 // Network
 
-// Shape of the random part of a message's one-way delay; see LinkModel.
-enum class Distribution { kConstant, kUniform, kNormal, kExponential, kLognormal };
-const char* distribution_name(Distribution distribution);
-
-// The model of one directed link. A message's one-way delay is drawn as
+// The model of one directed link, in the scenario file's terms; link_params() turns it into the
+// replicator's LinkParams. A message's one-way delay is drawn as
 //   constant:    latency
 //   uniform:     latency + U(-jitter, +jitter)
 //   normal:      latency + N(0, jitter)          (jitter is the standard deviation)
@@ -88,14 +73,19 @@ struct LinkModel {
   bool aws_latency = false;
   Micros latency = 0;
   Micros jitter = 0;
-  Distribution distribution = Distribution::kConstant;
+  replication::LatencyKind distribution = replication::LatencyKind::kConstant;
   double sigma = 0;  // lognormal only
   double loss = 0;   // probability in [0, 1)
   Micros retransmit_delay = 200 * kMillisecond;
   std::int64_t bandwidth_bytes_per_second = 0;  // 0: unlimited
-  double duplication = 0;                       // probability in [0, 1]
+  double duplication = 0;                       // probability in [0, 1)
   bool operator==(const LinkModel&) const = default;
 };
+
+// The replicator's parameters for `model` on the link from -> to (both regions must be in the AWS
+// table when model.aws_latency; the parser checks it, so a violation is a bug).
+replication::LinkParams link_params(const LinkModel& model, const std::string& from,
+                                    const std::string& to);
 
 // Fields of a LinkModel to change; unset fields keep their value. Used for per-link overrides in
 // the network section and for `link:` steps. A jitter given without a distribution turns a
@@ -104,7 +94,7 @@ struct LinkPatch {
   std::optional<bool> aws_latency;
   std::optional<Micros> latency;
   std::optional<Micros> jitter;
-  std::optional<Distribution> distribution;
+  std::optional<replication::LatencyKind> distribution;
   std::optional<double> sigma;
   std::optional<double> loss;
   std::optional<Micros> retransmit_delay;
@@ -136,18 +126,9 @@ struct Network {
 // ---------------------------------------------------------------------------------------------
 // Tables
 
-enum class ConflictPolicy { kLww, kLwwAttribute };
-enum class TimestampPolicy { kMonotonicPerItem, kWallclock };
-const char* conflict_policy_name(ConflictPolicy policy);
-const char* timestamp_policy_name(TimestampPolicy policy);
-
+// A table as the regions create it; the conflict policy is a name of conflict/policy.h.
 struct Table {
-  std::string name;
-  KeySchema key_schema;
-  ConflictPolicy conflict_policy = ConflictPolicy::kLww;
-  TimestampPolicy timestamp_policy = TimestampPolicy::kMonotonicPerItem;
-  Micros tombstone_retention = 24 * kHour;
-  Micros stream_retention = 24 * kHour;
+  TableSpec spec;
   SourcePos pos;
 };
 

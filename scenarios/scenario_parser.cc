@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 
+#include "conflict/policy.h"
 #include "scenarios/aws_regions.h"
 #include "scenarios/suggest.h"
 
@@ -21,10 +22,10 @@ std::vector<std::string> names_of(const Enum (&values)[N], const char* (*name)(E
   return names;
 }
 
-const Distribution kDistributions[] = {Distribution::kConstant, Distribution::kUniform,
-                                       Distribution::kNormal, Distribution::kExponential,
-                                       Distribution::kLognormal};
-const ConflictPolicy kConflictPolicies[] = {ConflictPolicy::kLww, ConflictPolicy::kLwwAttribute};
+using replication::LatencyKind;
+const LatencyKind kDistributions[] = {LatencyKind::kConstant, LatencyKind::kUniform,
+                                      LatencyKind::kNormal, LatencyKind::kExponential,
+                                      LatencyKind::kLognormal};
 const TimestampPolicy kTimestampPolicies[] = {TimestampPolicy::kMonotonicPerItem,
                                               TimestampPolicy::kWallclock};
 
@@ -122,11 +123,11 @@ void ScenarioParser::parse_regions(const YAML::Node& node) {
   }
 }
 
-ClockSpec ScenarioParser::parse_clock(const YAML::Node& node) {
+ClockSettings ScenarioParser::parse_clock(const YAML::Node& node) {
   const MapReader map(ctx_, node, "a clock", {"offset", "drift", "jumps"});
-  ClockSpec clock;
+  ClockSettings clock;
   if (const auto* offset = map.find("offset")) {
-    ctx_.attempt([&] { clock.offset = ctx_.duration(*offset, "offset", true); });
+    ctx_.attempt([&] { clock.offset_us = ctx_.duration(*offset, "offset", true); });
   }
   if (const auto* drift = map.find("drift")) {
     ctx_.attempt([&] { clock.drift_ppm = parse_drift(*drift); });
@@ -137,9 +138,9 @@ ClockSpec ScenarioParser::parse_clock(const YAML::Node& node) {
       ctx_.attempt([&] {
         const MapReader jump(ctx_, jump_node, "a clock jump", {"at", "by"});
         ClockJump j;
-        j.at = ctx_.duration(jump.require("at"), "at");
-        j.by = ctx_.duration(jump.require("by"), "by", true);
-        if (!clock.jumps.empty() && j.at < clock.jumps.back().at) {
+        j.at_true_us = ctx_.duration(jump.require("at"), "at");
+        j.delta_us = ctx_.duration(jump.require("by"), "by", true);
+        if (!clock.jumps.empty() && j.at_true_us < clock.jumps.back().at_true_us) {
           ctx_.fail(jump_node, "clock jumps must be listed in time order");
         }
         clock.jumps.push_back(j);
@@ -221,8 +222,8 @@ LinkPatch ScenarioParser::parse_link_patch(const MapReader& map) {
   }
   if (const auto* node = map.find("distribution")) {
     ctx_.attempt([&] {
-      patch.distribution = kDistributions[ctx_.choice(*node, "distribution",
-                                                      names_of(kDistributions, distribution_name))];
+      patch.distribution = kDistributions[ctx_.choice(
+          *node, "distribution", names_of(kDistributions, replication::latency_kind_name))];
     });
   }
   if (const auto* node = map.find("sigma")) {
@@ -246,7 +247,10 @@ LinkPatch ScenarioParser::parse_link_patch(const MapReader& map) {
     });
   }
   if (const auto* node = map.find("duplication")) {
-    ctx_.attempt([&] { patch.duplication = ctx_.fraction(*node, "duplication"); });
+    ctx_.attempt([&] {
+      patch.duplication = ctx_.fraction(*node, "duplication");
+      if (*patch.duplication >= 1) ctx_.fail(*node, "duplication must be below 100%");
+    });
   }
   return patch;
 }
@@ -281,26 +285,26 @@ std::set<LinkId> ScenarioParser::parse_link_ends(const MapReader& map) {
 }
 
 void ScenarioParser::check_link_model(const LinkModel& model, const SourcePos& pos) {
-  const char* name = distribution_name(model.distribution);
+  const char* name = replication::latency_kind_name(model.distribution);
   switch (model.distribution) {
-    case Distribution::kConstant:
+    case LatencyKind::kConstant:
       break;
-    case Distribution::kUniform:
-    case Distribution::kNormal:
-    case Distribution::kExponential:
+    case LatencyKind::kUniform:
+    case LatencyKind::kNormal:
+    case LatencyKind::kExponential:
       if (model.jitter == 0) {
         ctx_.fail(pos, fmt::format("distribution {} needs a jitter", name),
                   fmt::format("e.g. {{latency: 50ms, jitter: 5ms, distribution: {}}}", name));
       }
       break;
-    case Distribution::kLognormal:
+    case LatencyKind::kLognormal:
       if (model.sigma == 0) {
         ctx_.fail(pos, "distribution lognormal needs a sigma",
                   "e.g. {latency: 50ms, distribution: lognormal, sigma: 0.5}");
       }
       break;
   }
-  if (model.sigma != 0 && model.distribution != Distribution::kLognormal) {
+  if (model.sigma != 0 && model.distribution != LatencyKind::kLognormal) {
     ctx_.fail(pos, fmt::format("sigma applies to distribution lognormal, not {}", name));
   }
 }
@@ -361,8 +365,9 @@ void ScenarioParser::parse_tables(const YAML::Node& node) {
       const MapReader map(ctx_, entry, "a table",
                           {"name", "partition_key", "sort_key", "conflict_policy",
                            "timestamp_policy", "tombstone_retention", "stream_retention"});
-      Table table;
-      table.pos = ctx_.pos(entry);
+      Table entry_table;
+      entry_table.pos = ctx_.pos(entry);
+      TableSpec& table = entry_table.spec;
       const YAML::Node& name = map.require("name");
       table.name = ctx_.scalar(name, "table name");
       const bool valid_name = table.name.size() >= 3 && table.name.size() <= 255 &&
@@ -386,8 +391,8 @@ void ScenarioParser::parse_tables(const YAML::Node& node) {
       }
       if (const auto* policy = map.find("conflict_policy")) {
         ctx_.attempt([&] {
-          table.conflict_policy = kConflictPolicies[ctx_.choice(
-              *policy, "conflict_policy", names_of(kConflictPolicies, conflict_policy_name))];
+          table.conflict_policy =
+              policy_names()[ctx_.choice(*policy, "conflict_policy", policy_names())];
         });
       }
       if (const auto* policy = map.find("timestamp_policy")) {
@@ -397,14 +402,15 @@ void ScenarioParser::parse_tables(const YAML::Node& node) {
         });
       }
       if (const auto* retention = map.find("tombstone_retention")) {
-        ctx_.attempt(
-            [&] { table.tombstone_retention = ctx_.duration(*retention, "tombstone_retention"); });
+        ctx_.attempt([&] {
+          table.tombstone_retention_us = ctx_.duration(*retention, "tombstone_retention");
+        });
       }
       if (const auto* retention = map.find("stream_retention")) {
         ctx_.attempt(
-            [&] { table.stream_retention = ctx_.duration(*retention, "stream_retention"); });
+            [&] { table.stream_retention_us = ctx_.duration(*retention, "stream_retention"); });
       }
-      scenario_.tables.push_back(std::move(table));
+      scenario_.tables.push_back(std::move(entry_table));
     });
   }
   if (!tables_ok) throw Bail{};
@@ -464,7 +470,7 @@ const Table& ScenarioParser::table_ref(const YAML::Node* node, const SourcePos& 
   if (const Table* table = scenario_.find_table(name)) return *table;
   std::vector<std::string> names;
   for (const Table& table : scenario_.tables)
-    names.push_back(table.name);
+    names.push_back(table.spec.name);
   ctx_.fail(*node, fmt::format("unknown table '{}'", name), suggestion_hint(name, names));
 }
 

@@ -34,7 +34,7 @@ class ScenarioParser {
  private:
   // scenario_parser.cc
   void parse_regions(const YAML::Node& node);
-  ClockSpec parse_clock(const YAML::Node& node);
+  ClockSettings parse_clock(const YAML::Node& node);
   double parse_drift(const YAML::Node& node);
   void parse_network(const YAML::Node& node);
   LinkPatch parse_link_patch(const MapReader& map);
@@ -80,7 +80,7 @@ class ScenarioParser {
   MetricExpectation parse_metric(const YAML::Node& key, const YAML::Node& value);
   ItemExpectation parse_item_expectation(const YAML::Node& node);
 
-  // Shared: a comparison string or a plain value, whose number is read by `read_value`.
+  // A comparison ("< 250ms", ">= 1") or a plain value meaning ==, on a number of `kind`.
   enum class BoundKind { kCount, kDuration, kBool };
   Bound parse_bound(const YAML::Node& node, std::string_view what, BoundKind kind);
 

@@ -295,16 +295,16 @@ Operation ScenarioParser::parse_operation(const MapReader& map, OpKind kind) {
   }
 
   const Table& table = table_ref(map.find("table"), op.pos);
-  op.table = table.name;
+  op.table = table.spec.name;
   switch (kind) {
     case OpKind::kPut:
       op.item = ctx_.item(value);
       try {
-        table.key_schema.key_of_item(op.item);
+        table.spec.key_schema.key_of_item(op.item);
       } catch (const DynamoError& e) {
-        ctx_.fail(
-            value, e.what(),
-            fmt::format("table '{}' is keyed by {}", table.name, table.key_schema.partition.name));
+        ctx_.fail(value, e.what(),
+                  fmt::format("table '{}' is keyed by {}", table.spec.name,
+                              table.spec.key_schema.partition.name));
       }
       if (item_size_bytes(op.item) > kMaxItemSizeBytes) {
         ctx_.fail(value, "the item is larger than DynamoDB's 400 KB limit");
@@ -316,7 +316,7 @@ Operation ScenarioParser::parse_operation(const MapReader& map, OpKind kind) {
     case OpKind::kConditionCheck:
       op.key = ctx_.item(value);
       try {
-        table.key_schema.validate_key(op.key);
+        table.spec.key_schema.validate_key(op.key);
       } catch (const DynamoError& e) {
         ctx_.fail(value, e.what(), "give exactly the key attributes of the item");
       }
@@ -480,7 +480,7 @@ void ScenarioParser::check_expressions(const MapReader& map, const Operation& op
   });
   check(op.key_condition, "key condition",
         [&](std::string_view text, expr::ExpressionAttributes& a) {
-          expr::KeyConditionExpression::parse(text, a, table.key_schema);
+          expr::KeyConditionExpression::parse(text, a, table.spec.key_schema);
         });
   // Each clause alone first, so that an error points at the clause that has it.
   bool clauses_parsed = true;
@@ -497,7 +497,7 @@ void ScenarioParser::check_expressions(const MapReader& map, const Operation& op
   check(op.update, "update", [&](std::string_view text, expr::ExpressionAttributes& a) {
     for (const std::string& attribute :
          expr::UpdateExpression::parse(text, a).touched_attributes()) {
-      if (table.key_schema.is_key_attribute(attribute)) {
+      if (table.spec.key_schema.is_key_attribute(attribute)) {
         throw DynamoError(ErrorType::kValidation,
                           fmt::format("'{}' is part of the key and cannot be updated", attribute));
       }
@@ -759,7 +759,7 @@ Workload ScenarioParser::parse_workload(const YAML::Node& node, const SourcePos&
   } else {
     workload.regions.assign(members_.begin(), members_.end());
   }
-  workload.table = table_ref(map.find("table"), pos).name;
+  workload.table = table_ref(map.find("table"), pos).spec.name;
   workload.rate = ctx_.number(map.require("rate"), "rate (operations per second)", 0.001, 1e6);
   workload.duration = ctx_.duration(map.require("duration"), "duration");
   if (workload.duration == 0)

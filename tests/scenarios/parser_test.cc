@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "replicator/aws_latency.h"
 #include "scenarios/parser.h"
 #include "tests/scenarios/test_util.h"
 
@@ -44,21 +45,23 @@ TEST_CASE("the design document example parses to the expected model") {
   REQUIRE(s.regions.size() == 3);
   CHECK(s.regions[0].name == "us-east-1");
   CHECK(s.regions[2].name == "ap-southeast-2");
-  CHECK(s.regions[1].clock == ClockSpec{});
+  CHECK(s.regions[1].clock.offset_us == 0);
+  CHECK(s.regions[1].clock.drift_ppm == 0);
+  CHECK(s.regions[1].clock.jumps.empty());
   CHECK(s.regions[1].initial_replica);
   CHECK(s.network.default_link.aws_latency);
   CHECK(s.network.overrides.empty());
   CHECK(s.network.link("us-east-1", "eu-west-1").aws_latency);
 
   REQUIRE(s.tables.size() == 1);
-  const Table& users = s.tables[0];
+  const TableSpec& users = s.tables[0].spec;
   CHECK(users.name == "users");
   CHECK(users.key_schema.partition == KeyAttribute{"id", AttributeType::kS});
   CHECK_FALSE(users.key_schema.sort.has_value());
-  CHECK(users.conflict_policy == ConflictPolicy::kLww);
+  CHECK(users.conflict_policy == "lww");
   CHECK(users.timestamp_policy == TimestampPolicy::kMonotonicPerItem);
-  CHECK(users.tombstone_retention == 24 * kHour);
-  CHECK(users.stream_retention == 24 * kHour);
+  CHECK(users.tombstone_retention_us == 24 * kHour);
+  CHECK(users.stream_retention_us == 24 * kHour);
 
   REQUIRE(s.steps.size() == 4);
   const Step& first = s.steps[0];
@@ -111,22 +114,22 @@ TEST_CASE("a file using every key parses completely") {
   const Scenario s = parse_data("full.yaml");
   CHECK(s.description == "Exercises each key of the format.\n");
   const Region& eu = s.regions[1];
-  CHECK(eu.clock.offset == -30 * kMillisecond);
+  CHECK(eu.clock.offset_us == -30 * kMillisecond);
   CHECK(eu.clock.drift_ppm == doctest::Approx(50));
   REQUIRE(eu.clock.jumps.size() == 1);
-  CHECK(eu.clock.jumps[0].at == 10 * kSecond);
-  CHECK(eu.clock.jumps[0].by == -2 * kSecond);
+  CHECK(eu.clock.jumps[0].at_true_us == 10 * kSecond);
+  CHECK(eu.clock.jumps[0].delta_us == -2 * kSecond);
   CHECK_FALSE(s.regions[2].initial_replica);
 
   // The default keeps AWS latency and gains jitter, hence uniform.
   const LinkModel& base = s.network.default_link;
   CHECK(base.aws_latency);
   CHECK(base.jitter == 2 * kMillisecond);
-  CHECK(base.distribution == Distribution::kUniform);
+  CHECK(base.distribution == replication::LatencyKind::kUniform);
   const LinkModel to_eu = s.network.link("us-east-1", "eu-west-1");
   CHECK_FALSE(to_eu.aws_latency);
   CHECK(to_eu.latency == 40 * kMillisecond);
-  CHECK(to_eu.distribution == Distribution::kNormal);
+  CHECK(to_eu.distribution == replication::LatencyKind::kNormal);
   CHECK(to_eu.jitter == 4 * kMillisecond);
   CHECK(s.network.link("eu-west-1", "us-east-1") == base);  // from/to is one way
   const LinkModel to_ap = s.network.link("ap-southeast-2", "us-east-1");
@@ -138,13 +141,13 @@ TEST_CASE("a file using every key parses completely") {
   CHECK(s.network.link("us-east-1", "ap-southeast-2") == to_ap);  // between is both ways
   CHECK(s.network.overrides.size() == 3);
 
-  const Table& events = s.tables[1];
+  const TableSpec& events = s.tables[1].spec;
   CHECK(events.key_schema.partition == KeyAttribute{"device", AttributeType::kS});
   CHECK(events.key_schema.sort == KeyAttribute{"ts", AttributeType::kN});
-  CHECK(events.conflict_policy == ConflictPolicy::kLwwAttribute);
+  CHECK(events.conflict_policy == "lww-attribute");
   CHECK(events.timestamp_policy == TimestampPolicy::kWallclock);
-  CHECK(events.tombstone_retention == kHour);
-  CHECK(events.stream_retention == 2 * kHour);
+  CHECK(events.tombstone_retention_us == kHour);
+  CHECK(events.stream_retention_us == 2 * kHour);
 
   const auto& steps = s.steps;
   REQUIRE(steps.size() == 26);
@@ -340,6 +343,37 @@ TEST_CASE("a file that cannot be read is a ScenarioFileError, not a diagnostic")
   CHECK(
       load_scenario_file(std::string(GTSIM_TEST_DATA_DIR) + "/design_example.yaml").steps.size() ==
       4);
+}
+
+TEST_CASE("link models become the replicator's link parameters") {
+  using replication::LatencyKind;
+  LinkModel uniform{.latency = 50 * kMillisecond,
+                    .jitter = 5 * kMillisecond,
+                    .distribution = LatencyKind::kUniform,
+                    .loss = 0.1,
+                    .duplication = 0.01};
+  const replication::LinkParams u = link_params(uniform, "a", "b");
+  CHECK(u.kind == LatencyKind::kConstant);
+  CHECK(u.mean_us == 50 * kMillisecond);
+  CHECK(u.jitter_us == 5 * kMillisecond);
+  CHECK(u.loss == doctest::Approx(0.1));
+  CHECK(u.retransmit_timeout_us == 200 * kMillisecond);
+  CHECK(u.duplicate == doctest::Approx(0.01));
+
+  LinkModel exponential{.latency = 10 * kMillisecond,
+                        .jitter = 30 * kMillisecond,
+                        .distribution = LatencyKind::kExponential};
+  const replication::LinkParams e = link_params(exponential, "a", "b");
+  CHECK(e.kind == LatencyKind::kExponential);
+  CHECK(e.min_us == 10 * kMillisecond);
+  CHECK(e.mean_us == 40 * kMillisecond);
+  replication::LinkModel sampled(e, 7);
+  for (int i = 0; i < 100; ++i)
+    CHECK(sampled.sample_delay_us() >= 10 * kMillisecond);
+
+  LinkModel aws{.aws_latency = true};
+  CHECK(link_params(aws, "us-east-1", "eu-west-1").mean_us ==
+        *replication::aws_one_way_latency_us("us-east-1", "eu-west-1"));
 }
 
 }  // namespace
