@@ -34,6 +34,10 @@ class Cluster {
 
   // True time since the run started.
   virtual int64_t now_us() = 0;
+  // The true time that region files record for now_us() == 0: region processes stamp commits
+  // and applies with the host's monotonic clock, simulated regions with virtual time (so 0). A
+  // run's history states it so that a report can put both on one clock.
+  virtual int64_t time_origin_us() const { return 0; }
   // Returns once now_us() >= t_us, having let replication progress meanwhile.
   virtual void advance_to(int64_t t_us) = 0;
 
