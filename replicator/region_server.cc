@@ -15,8 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include "model/errors.h"
-#include "replicator/api_calls.h"
 #include "replicator/control.h"
+#include "replicator/region_node.h"
 
 namespace gtsim::replication {
 
@@ -130,18 +130,25 @@ struct RegionServer::Impl : std::enable_shared_from_this<Impl> {
   Impl(asio::io_context& io_context, RegionServerOptions o)
       : io(io_context),
         options(std::move(o)),
-        region(Region::open(options.db_path, options.name, options.clock, true_now_us())),
-        replicator(*region, options.replication),
+        node(node_options(options), true_now_us()),
+        region(node.region()),
+        replicator(node.replicator()),
         peer_acceptor(io, parse_endpoint(options.listen)),
         control_acceptor(io, parse_endpoint(options.control)),
         wake_timer(io) {
-    for (const auto& [peer, address] : options.peers) {
-      auto link = options.links.find(peer);
-      replicator.add_peer(peer, link == options.links.end() ? options.default_link : link->second);
+    for (const auto& [peer, address] : options.peers)
       peer_endpoints[peer] = parse_endpoint(address);
-    }
     hello_limits = options.limits;
     hello_limits.max_frame_bytes = options.max_hello_bytes;
+  }
+
+  static RegionNodeOptions node_options(const RegionServerOptions& o) {
+    RegionNodeOptions node{o.name, o.db_path, o.clock, {}, o.replication};
+    for (const auto& [peer, address] : o.peers) {
+      auto link = o.links.find(peer);
+      node.peers[peer] = link == o.links.end() ? o.default_link : link->second;
+    }
+    return node;
   }
 
   void start() {
@@ -344,10 +351,11 @@ struct RegionServer::Impl : std::enable_shared_from_this<Impl> {
           } catch (const ProtocolError& e) {
             throw_validation(e.what());
           }
+          Effects effects;
           nlohmann::json result =
-              execute_api_call(*region, capnp_text(request.getCall().getOperation()), body, now);
+              node.call(capnp_text(request.getCall().getOperation()), body, now, effects);
           response.setResult(result.dump());
-          dispatch(replicator.tick(now));
+          dispatch(std::move(effects));
           return;
         }
         case wire::ControlRequest::FAULT:
@@ -355,7 +363,7 @@ struct RegionServer::Impl : std::enable_shared_from_this<Impl> {
           response.setDone();
           return;
         case wire::ControlRequest::STATUS:
-          write_status(status(now), response.initStatus());
+          write_status(node.status(now), response.initStatus());
           return;
       }
       throw ProtocolError("unknown control request");
@@ -391,35 +399,24 @@ struct RegionServer::Impl : std::enable_shared_from_this<Impl> {
         return;
       }
       case wire::Fault::CLOCK_OFFSET_US:
-        region->clock().set_offset(now, fault.getClockOffsetUs());
+        region.clock().set_offset(now, fault.getClockOffsetUs());
         return;
       case wire::Fault::CLOCK_DRIFT_PPM:
-        region->clock().set_drift(now, fault.getClockDriftPpm());
+        region.clock().set_drift(now, fault.getClockDriftPpm());
         return;
       case wire::Fault::CLOCK_JUMP_US:
-        region->clock().jump(now, fault.getClockJumpUs());
+        region.clock().jump(now, fault.getClockJumpUs());
         return;
     }
     throw_validation("unknown fault");
   }
 
-  RegionStatus status(int64_t now) {
-    RegionStatus s{options.name,
-                   now,
-                   region->last_local_seq(),
-                   replicator.status(),
-                   region->applied_cursors(),
-                   {}};
-    for (const TableSpec& table : region->tables())
-      s.digests[table.name] = region->table_digest(table.name);
-    return s;
-  }
-
   asio::io_context& io;
   RegionServerOptions options;
   FrameLimits hello_limits;
-  std::unique_ptr<Region> region;
-  Replicator replicator;
+  RegionNode node;
+  Region& region;
+  Replicator& replicator;
   tcp::acceptor peer_acceptor;
   tcp::acceptor control_acceptor;
   asio::steady_timer wake_timer;
