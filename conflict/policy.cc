@@ -103,19 +103,38 @@ class LwwAttributePolicy final : public ConflictPolicy {
   }
 };
 
+// The built-in policies first, then registered ones, in registration order.
+std::vector<const ConflictPolicy*>& registry() {
+  static const LwwPolicy lww;
+  static const LwwAttributePolicy lww_attribute;
+  static std::vector<const ConflictPolicy*> policies = {&lww, &lww_attribute};
+  return policies;
+}
+
 }  // namespace
 
 const ConflictPolicy& policy_by_name(std::string_view name) {
-  static const LwwPolicy lww;
-  static const LwwAttributePolicy lww_attribute;
-  if (name == lww.name()) return lww;
-  if (name == lww_attribute.name()) return lww_attribute;
-  throw_validation("unknown conflict policy '" + std::string(name) +
-                   "'; known policies: lww, lww-attribute");
+  for (const ConflictPolicy* policy : registry()) {
+    if (policy->name() == name) return *policy;
+  }
+  std::string known;
+  for (const std::string& policy : policy_names())
+    known += (known.empty() ? "" : ", ") + policy;
+  throw_validation("unknown conflict policy '" + std::string(name) + "'; known policies: " + known);
 }
 
 std::vector<std::string> policy_names() {
-  return {"lww", "lww-attribute"};
+  std::vector<std::string> names;
+  for (const ConflictPolicy* policy : registry())
+    names.emplace_back(policy->name());
+  return names;
+}
+
+void register_policy(const ConflictPolicy& policy) {
+  for (const std::string& name : policy_names()) {
+    if (name == policy.name()) throw_validation("conflict policy registered twice: " + name);
+  }
+  registry().push_back(&policy);
 }
 
 Classification classify(const VersionVector& local, const VersionVector& incoming) {

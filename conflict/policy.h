@@ -62,6 +62,10 @@ class ConflictPolicy {
 // The policy of that name. Throws DynamoError(kValidation) naming the known ones otherwise.
 const ConflictPolicy& policy_by_name(std::string_view name);
 std::vector<std::string> policy_names();
+// Makes `policy` known by its name from now on, for policies defined outside this module: tests
+// register deliberately broken ones to show that the invariant checkers catch them. `policy` must
+// outlive every use; not thread-safe. Throws DynamoError(kValidation) for a name already known.
+void register_policy(const ConflictPolicy& policy);
 
 // How an incoming version relates to what a replica holds, by version vectors.
 enum class Classification {
