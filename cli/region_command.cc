@@ -10,6 +10,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "api/region_endpoint.h"
+#include "api/sigv4.h"
 #include "cli/commands.h"
 #include "model/errors.h"
 #include "replicator/aws_latency.h"
@@ -27,6 +29,9 @@ struct RegionArgs {
   double linger_ms = 0;
   double clock_offset_ms = 0;
   std::string log_level = "info";
+  std::string http;  // DynamoDB endpoint address; empty: none
+  std::string http_peers;
+  std::string credentials;
 };
 
 // "a=127.0.0.1:7001,b=7002" -> {a: ..., b: ...}
@@ -75,6 +80,17 @@ void run_region(RegionArgs& args) {
   try {
     auto server = std::make_unique<replication::RegionServer>(io, o);
     server->start();
+    std::unique_ptr<api::RegionEndpoint> endpoint;
+    if (!args.http.empty()) {
+      api::HttpEndpointOptions http{args.http, parse_peers(args.http_peers)};
+      if (!args.credentials.empty()) http.credentials = api::read_credentials(args.credentials);
+      std::vector<std::string> peer_names;
+      for (const auto& [peer, address] : o.peers)
+        peer_names.push_back(peer);
+      endpoint = std::make_unique<api::RegionEndpoint>(io, *server, o.name, o.db_path, peer_names,
+                                                       std::move(http));
+      endpoint->start();
+    }
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code, int) { io.stop(); });
     io.run();
@@ -121,6 +137,12 @@ void add_region_command(CLI::App& app) {
       ->capture_default_str();
   region->add_option("--log-level", args->log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
+  region->add_option("--http", args->http,
+                     "serve DynamoDB's API (and Streams') on this address, host:port or port");
+  region->add_option("--http-peers", args->http_peers,
+                     "the other regions' DynamoDB endpoints as NAME=ADDRESS,..., for replicas");
+  region->add_option("--credentials", args->credentials,
+                     "verify SigV4 signatures against ACCESS_KEY_ID SECRET lines of this file");
   region->callback([args] { run_region(*args); });
 }
 

@@ -1,5 +1,7 @@
 #include "replicator/api_calls.h"
 
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 #include "model/errors.h"
@@ -58,16 +60,31 @@ json write_response(const WriteResult& result) {
   return response;
 }
 
-json page_response(const Page& page) {
-  json items = json::array(), versions = json::array();
-  for (const Item& item : page.items)
-    items.push_back(item_to_json(item));
-  for (const Version& version : page.versions)
-    versions.push_back(version_to_json(version));
-  json response = {{"Items", items},
-                   {"Versions", versions},
-                   {"Count", page.items.size()},
-                   {"ScannedCount", page.scanned_count}};
+// Select: ALL_ATTRIBUTES (or SPECIFIC_ATTRIBUTES with a projection) returns the items, COUNT
+// only how many there are.
+bool select_count(const json& request) {
+  std::string select = request.value("Select", std::string("ALL_ATTRIBUTES"));
+  if (select == "COUNT") return true;
+  if (select == "ALL_ATTRIBUTES" || select == "SPECIFIC_ATTRIBUTES" ||
+      select == "ALL_PROJECTED_ATTRIBUTES") {
+    return false;
+  }
+  throw_validation("1 validation error detected: Value '" + select +
+                   "' at 'select' failed to satisfy constraint: Member must satisfy enum value "
+                   "set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]");
+}
+
+json page_response(const Page& page, bool count_only) {
+  json response = {{"Count", page.items.size()}, {"ScannedCount", page.scanned_count}};
+  if (!count_only) {
+    json items = json::array(), versions = json::array();
+    for (const Item& item : page.items)
+      items.push_back(item_to_json(item));
+    for (const Version& version : page.versions)
+      versions.push_back(version_to_json(version));
+    response["Items"] = items;
+    response["Versions"] = versions;
+  }
   if (page.last_evaluated_key)
     response["LastEvaluatedKey"] = item_to_json(*page.last_evaluated_key);
   return response;
@@ -75,6 +92,12 @@ json page_response(const Page& page) {
 
 std::optional<size_t> limit(const json& request) {
   if (!request.contains("Limit")) return std::nullopt;
+  if (request["Limit"].get<int64_t>() < 1) {
+    throw_validation(
+        "1 validation error detected: Value '" + request["Limit"].dump() +
+        "' at 'limit' failed to satisfy constraint: Member must have value greater than or equal "
+        "to 1");
+  }
   return request["Limit"].get<size_t>();
 }
 
@@ -119,11 +142,125 @@ TransactItem transact_item(Region& region, const json& entry) {
   return item;
 }
 
+// BatchWriteItem: independent puts and deletes, at most 25, validated as a whole before any is
+// written (as DynamoDB refuses the whole batch for one bad request). Nothing is left unprocessed:
+// a region has no throughput limit.
+json batch_write(Region& region, const json& request, int64_t now_us) {
+  const json& tables = request.at("RequestItems");
+  if (!tables.is_object() || tables.empty()) {
+    throw_validation(
+        "1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: "
+        "Member must not be null");
+  }
+  std::vector<std::pair<std::string, const json*>> writes;
+  std::set<std::pair<std::string, std::string>> keys;
+  for (auto it = tables.begin(); it != tables.end(); ++it) {
+    const KeySchema& schema = region.table(it.key()).key_schema;
+    for (const json& entry : it.value()) {
+      if (!entry.is_object() || entry.size() != 1 ||
+          !(entry.contains("PutRequest") || entry.contains("DeleteRequest"))) {
+        throw_validation("A WriteRequest holds exactly one of PutRequest and DeleteRequest");
+      }
+      Key key = entry.contains("PutRequest")
+                    ? schema.key_of_item(item_from_json(entry["PutRequest"].at("Item")))
+                    : item_from_json(entry["DeleteRequest"].at("Key"));
+      schema.validate_key(key);
+      if (entry.contains("PutRequest") &&
+          item_size_bytes(item_from_json(entry["PutRequest"]["Item"])) > kMaxItemSizeBytes) {
+        throw_validation("Item size has exceeded the maximum allowed size");
+      }
+      if (!keys.insert({it.key(), item_to_json(key).dump()}).second) {
+        throw_validation("Provided list of item keys contains duplicates");
+      }
+      writes.emplace_back(it.key(), &entry);
+    }
+  }
+  if (writes.size() > 25) {
+    throw_validation(
+        "1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map "
+        "value must satisfy constraint: [Member must have length less than or equal to 25, "
+        "Member must have length greater than or equal to 1]");
+  }
+  json versions = json::array();
+  for (const auto& [table, entry] : writes) {
+    WriteResult result =
+        entry->contains("PutRequest")
+            ? region.put(PutRequest{table, item_from_json((*entry)["PutRequest"]["Item"])}, now_us)
+            : region.delete_item(
+                  DeleteRequest{table, item_from_json((*entry)["DeleteRequest"]["Key"])}, now_us);
+    versions.push_back(version_to_json(result.version));
+  }
+  return {{"UnprocessedItems", json::object()}, {"Versions", versions}};
+}
+
+// One read of BatchGetItem or TransactGetItems: the item (projected) or nothing.
+json read_item(Region& region, const std::string& table, const json& request, const json& key,
+               json& versions) {
+  ParsedRequest parsed = parse_request(expression_texts(request), region.table(table).key_schema);
+  GetResult result = region.get(GetRequest{table, item_from_json(key),
+                                           request.value("ConsistentRead", false),
+                                           parsed.projection});
+  versions.push_back(result.version ? version_to_json(*result.version) : json());
+  return result.item ? item_to_json(*result.item) : json();
+}
+
+// BatchGetItem: at most 100 keys; every key is read, so UnprocessedKeys is always empty.
+json batch_get(Region& region, const json& request) {
+  const json& tables = request.at("RequestItems");
+  size_t count = 0;
+  for (auto it = tables.begin(); it != tables.end(); ++it)
+    count += it.value().at("Keys").size();
+  if (count == 0 || count > 100) {
+    throw_validation(count == 0 ? "1 validation error detected: Value at 'requestItems' failed to "
+                                  "satisfy constraint: Member must have length greater than or "
+                                  "equal to 1"
+                                : "Too many items requested for the BatchGetItem call");
+  }
+  json responses = json::object(), versions = json::array();
+  for (auto it = tables.begin(); it != tables.end(); ++it) {
+    json items = json::array();
+    std::set<std::string> seen;
+    for (const json& key : it.value()["Keys"]) {
+      if (!seen.insert(key.dump()).second) {
+        throw_validation("Provided list of item keys contains duplicates");
+      }
+      json item = read_item(region, it.key(), it.value(), key, versions);
+      if (!item.is_null()) items.push_back(item);
+    }
+    responses[it.key()] = items;
+  }
+  return {{"Responses", responses}, {"UnprocessedKeys", json::object()}, {"Versions", versions}};
+}
+
+// TransactGetItems: up to 100 Get entries, answered in request order ({} for a missing item).
+// Reads of one region's copy are atomic, since the region serves one request at a time.
+json transact_get(Region& region, const json& request) {
+  const json& entries = request.at("TransactItems");
+  if (!entries.is_array() || entries.empty() || entries.size() > 100) {
+    throw_validation(
+        "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: "
+        "Member must have length between 1 and 100");
+  }
+  json responses = json::array(), versions = json::array();
+  for (const json& entry : entries) {
+    if (!entry.is_object() || !entry.contains("Get")) {
+      throw_validation("each TransactItems entry of TransactGetItems holds a Get");
+    }
+    const json& get = entry["Get"];
+    json item = read_item(region, text_field(get, "TableName"), get, get.at("Key"), versions);
+    responses.push_back(item.is_null() ? json::object() : json{{"Item", item}});
+  }
+  return {{"Responses", responses}, {"Versions", versions}};
+}
+
 json execute(Region& region, const std::string& operation, const json& request, int64_t now_us) {
   if (operation == "CreateTable") {
     region.create_table(table_spec_from_json(request));
     return json::object();
   }
+  if (operation == "BatchWriteItem") return batch_write(region, request, now_us);
+  if (operation == "BatchGetItem") return batch_get(region, request);
+  if (operation == "TransactGetItems") return transact_get(region, request);
   if (operation == "TransactWriteItems") {
     std::vector<TransactItem> items;
     for (const json& entry : request.at("TransactItems"))
@@ -165,13 +302,16 @@ json execute(Region& region, const std::string& operation, const json& request, 
   }
   if (operation == "Query") {
     if (!parsed.key_condition) throw_validation("Query needs a KeyConditionExpression");
-    return page_response(region.query(
-        QueryRequest{table, *parsed.key_condition, parsed.filter, parsed.projection,
-                     request.value("ScanIndexForward", true), limit(request), start_key(request)}));
+    return page_response(
+        region.query(QueryRequest{table, *parsed.key_condition, parsed.filter, parsed.projection,
+                                  request.value("ScanIndexForward", true), limit(request),
+                                  start_key(request)}),
+        select_count(request));
   }
   if (operation == "Scan") {
-    return page_response(region.scan(
-        ScanRequest{table, parsed.filter, parsed.projection, limit(request), start_key(request)}));
+    return page_response(region.scan(ScanRequest{table, parsed.filter, parsed.projection,
+                                                 limit(request), start_key(request)}),
+                         select_count(request));
   }
   throw_validation("unknown operation '" + operation + "'");
 }

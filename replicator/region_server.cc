@@ -438,5 +438,14 @@ uint16_t RegionServer::peer_port() const {
 uint16_t RegionServer::control_port() const {
   return impl_->control_acceptor.local_endpoint().port();
 }
+Region& RegionServer::region() {
+  return impl_->region;
+}
+nlohmann::json RegionServer::call(const std::string& operation, const nlohmann::json& request) {
+  Effects effects;
+  nlohmann::json result = impl_->node.call(operation, request, true_now_us(), effects);
+  impl_->dispatch(std::move(effects));
+  return result;
+}
 
 }  // namespace gtsim::replication

@@ -19,6 +19,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "regions/region.h"
 #include "replicator/replicator.h"
@@ -62,6 +63,12 @@ class RegionServer {
   void start();
   uint16_t peer_port() const;
   uint16_t control_port() const;
+
+  // The region, for a DynamoDB endpoint serving it on the same io_context thread.
+  Region& region();
+  // A DynamoDB call (api_calls.h) as the control channel runs one: its writes start shipping at
+  // once. Throws DynamoError as the region raised it.
+  nlohmann::json call(const std::string& operation, const nlohmann::json& request);
 
  private:
   struct Impl;
