@@ -17,4 +17,9 @@ void add_check_command(CLI::App& app);
 // cannot be opened.
 void add_region_command(CLI::App& app);
 
+// gtsim report RUN_DIR [--json]: the summary (or report.json) of a past run, rebuilt from its
+// run directory. Exit status 0 when every expectation passed, 1 when one failed, 2 when the run
+// directory cannot be read.
+void add_report_command(CLI::App& app);
+
 }  // namespace gtsim
