@@ -22,4 +22,10 @@ void add_region_command(CLI::App& app);
 // directory cannot be read.
 void add_report_command(CLI::App& app);
 
+// gtsim run [FILE] [--out DIR] [--quiet] [--json]: validates the scenario (the built-in default
+// without FILE), runs it on real region processes in a new run directory, and prints the report.
+// Exit status 0 when every expectation passed, 1 when one failed, 2 for a bad file or an
+// environment failure (or an interrupted run).
+void add_run_command(CLI::App& app);
+
 }  // namespace gtsim

@@ -21,6 +21,7 @@
 #include <boost/asio/write.hpp>
 
 #include "model/errors.h"
+#include "replicator/child_process.h"
 #include "replicator/control_client.h"
 #include "replicator/region_server.h"
 
@@ -34,13 +35,6 @@ namespace {
 const std::string kSecret = "e2e-secret";
 const std::string kRunId = "e2e";
 
-uint16_t free_port() {
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor acceptor(
-      io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
-  return acceptor.local_endpoint().port();
-}
-
 // Polls `done` every 20 ms until it holds or `timeout` passes.
 bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -50,18 +44,6 @@ bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds tim
   }
   return done();
 }
-
-struct Process {
-  pid_t pid = -1;
-  void kill_now() {
-    if (pid > 0) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, nullptr, 0);
-      pid = -1;
-    }
-  }
-  ~Process() { kill_now(); }
-};
 
 // Regions named r0, r1, ... fully meshed, each a `gtsim region` process.
 class Cluster {
@@ -74,8 +56,8 @@ class Cluster {
     std::ofstream(dir_ / "secret") << kSecret << "\n";
     for (int i = 0; i < n; ++i) {
       names_.push_back("r" + std::to_string(i));
-      peer_ports_.push_back(free_port());
-      control_ports_.push_back(free_port());
+      peer_ports_.push_back(free_loopback_port());
+      control_ports_.push_back(free_loopback_port());
     }
     processes_.resize(n);
     clients_.resize(n);
@@ -91,8 +73,8 @@ class Cluster {
     }
   }
   ~Cluster() {
-    for (Process& p : processes_)
-      p.kill_now();
+    for (ChildProcess& p : processes_)
+      p.kill();
     std::filesystem::remove_all(dir_);
   }
 
@@ -119,21 +101,7 @@ class Cluster {
     }
     args.push_back("--peers");
     args.push_back(peers);
-    std::string log = (dir_ / (names_[i] + ".log")).string();
-    pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-      FILE* out = std::freopen(log.c_str(), "a", stderr);
-      (void)out;
-      ::dup2(2, 1);
-      std::vector<char*> argv;
-      for (std::string& a : args)
-        argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    processes_[i].pid = pid;
+    processes_[i] = ChildProcess(args, (dir_ / (names_[i] + ".log")).string());
     clients_[i].reset();
     std::string address = "127.0.0.1:" + std::to_string(control_ports_[i]);
     REQUIRE(wait_until(
@@ -149,7 +117,7 @@ class Cluster {
   }
 
   void kill(int i) {
-    processes_[i].kill_now();
+    processes_[i].kill();
     clients_[i].reset();
   }
 
@@ -183,7 +151,7 @@ class Cluster {
   std::filesystem::path dir_;
   std::vector<std::string> names_;
   std::vector<uint16_t> peer_ports_, control_ports_;
-  std::vector<Process> processes_;
+  std::vector<ChildProcess> processes_;
   std::vector<std::unique_ptr<ControlClient>> clients_;
 };
 
