@@ -17,6 +17,12 @@ void add_check_command(CLI::App& app);
 // cannot be opened.
 void add_region_command(CLI::App& app);
 
+// gtsim swarm [--seeds A..B] [--regions N] [--duration T] [--steps K]: one random deterministic
+// run per seed, checked against the invariants of deterministic mode. Prints each failing seed
+// with the invariant, the step after which it broke and a replay command. Exit status 0 when every
+// seed passed, 1 when one failed.
+void add_swarm_command(CLI::App& app);
+
 // gtsim report RUN_DIR [--json]: the summary (or report.json) of a past run, rebuilt from its
 // run directory. Exit status 0 when every expectation passed, 1 when one failed, 2 when the run
 // directory cannot be read.

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   gtsim::add_check_command(app);
   gtsim::add_region_command(app);
+  gtsim::add_swarm_command(app);
   gtsim::add_run_command(app);
   gtsim::add_report_command(app);
   CLI11_PARSE(app, argc, argv);
