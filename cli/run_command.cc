@@ -49,6 +49,7 @@ extern "C" void on_signal(int) {
 void install_signal_handlers() {
   struct sigaction action = {};
   action.sa_handler = on_signal;
+  action.sa_flags = SA_RESTART;  // a control call in progress completes; the runner stops after it
   sigemptyset(&action.sa_mask);
   ::sigaction(SIGINT, &action, nullptr);
   ::sigaction(SIGTERM, &action, nullptr);
