@@ -16,12 +16,22 @@ constexpr size_t kDivergenceExamples = 10;
 
 using Samples = std::vector<std::pair<Micros, int64_t>>;  // (sample time, pending)
 
-// Whether a recovery fault concerns `link`: a restart concerns the restarted region's links,
-// heal and resume every link (the detail of which links they freed is the runner's).
+// Whether a recovery fault concerns `link`: the links a heal or resume names in its detail
+// ("healed" or "links": [{"from", "to"}]), the restarted region's links; every link when the
+// detail does not say.
 bool concerns(const HistoryFault& fault, const LinkId& link) {
-  if (fault.fault != "restart" || !fault.detail.contains("region")) return true;
-  const std::string region = fault.detail["region"].get<std::string>();
-  return link.first == region || link.second == region;
+  for (const char* field : {"healed", "links"}) {
+    if (!fault.detail.contains(field) || !fault.detail[field].is_array()) continue;
+    return std::any_of(
+        fault.detail[field].begin(), fault.detail[field].end(), [&](const nlohmann::json& l) {
+          return l.value("from", "") == link.first && l.value("to", "") == link.second;
+        });
+  }
+  if (fault.detail.contains("region") && fault.detail["region"].is_string()) {
+    const std::string region = fault.detail["region"].get<std::string>();
+    return link.first == region || link.second == region;
+  }
+  return true;
 }
 
 // The catch-up of `link` after `fault`, if the link had a backlog to drain right after it.

@@ -128,8 +128,10 @@ History read_history(const std::string& run_dir) {
     } else if (event == "status") {
       read_status(line, history);
     } else if (event == "step_failed" || event == "wait_timeout") {
-      history.failures.push_back({event, at, line.optional_line().value_or(0),
-                                  object.value("message", std::string(event))});
+      const std::string fallback =
+          event == "wait_timeout" ? "wait: converged timed out" : "the step failed";
+      history.failures.push_back(
+          {event, at, line.optional_line().value_or(0), object.value("message", fallback)});
     }
     // Other events (converged, and any a later runner adds) carry nothing the report needs.
   }

@@ -359,6 +359,46 @@ expect: {converged: true, convergence_time: "< 1s", conflicts: 0, lost_writes: 0
   CHECK(expectation(report, "lost_writes").passed);
 }
 
+TEST_CASE("report catch-up only on the links a restart or resume freed") {
+  RunBuilder run({"us-east-1", "eu-west-1", "ap-southeast-2"});
+  auto status = [&](int64_t at, int64_t to_eu, int64_t to_ap) {
+    json links = json::array({{{"peer", "eu-west-1"}, {"pending", to_eu}},
+                              {{"peer", "ap-southeast-2"}, {"pending", to_ap}}});
+    run.event({{"event", "status"},
+               {"true_us", at},
+               {"regions", json::array({{{"region", "us-east-1"}, {"links", links}}})}});
+  };
+  status(0, 0, 0);
+  status(100, 5, 4);
+  run.event({{"event", "fault"},
+             {"true_us", 150},
+             {"fault", "restart"},
+             {"detail", {{"region", "eu-west-1"}}},
+             {"line", 7}});
+  status(200, 6, 4);
+  status(300, 0, 4);
+  run.event(
+      {{"event", "fault"},
+       {"true_us", 350},
+       {"fault", "resume"},
+       {"detail", {{"links", json::array({{{"from", "us-east-1"}, {"to", "ap-southeast-2"}}})}}},
+       {"line", 8}});
+  status(400, 0, 1);
+  const Report report = run.finish(
+      "name: t\nregions: [us-east-1, eu-west-1, ap-southeast-2]\ntables: [{name: users, "
+      "partition_key: id}]\nsteps: [{wait: 1s}]\n");
+  REQUIRE(report.catch_ups.size() == 2);
+  CHECK(report.catch_ups[0].link == LinkId{"us-east-1", "eu-west-1"});
+  CHECK(report.catch_ups[0].backlog == 6);
+  CHECK(report.catch_ups[0].peak == 6);
+  CHECK(report.catch_ups[0].catch_up_us == 150);
+  CHECK(report.catch_ups[1].link == LinkId{"us-east-1", "ap-southeast-2"});
+  CHECK(report.catch_ups[1].backlog == 1);
+  CHECK(report.catch_ups[1].peak == 4);
+  CHECK(!report.catch_ups[1].catch_up_us);
+  CHECK(report.all_passed());
+}
+
 TEST_CASE("report LWW explanations for each tie-break") {
   CHECK(lww_explanation({{"eu-west-1", 1}, 1000005}, {{"us-east-1", 4}, 1000000}) ==
         "eu-west-1's write (ts 1000005) beat us-east-1's (ts 1000000): later timestamp");
