@@ -150,7 +150,10 @@ AttributeValue AttributeValue::from_json(const nlohmann::json& json) {
         "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the "
         "supported datatypes");
   }
-  const auto& [descriptor, body] = *json.items().begin();
+  // Through the object's own iterator: json.items() would hand out a proxy that dies at the `;`.
+  const auto entry = json.begin();
+  const std::string& descriptor = entry.key();
+  const nlohmann::json& body = entry.value();
   AttributeType type;
   if (!parse_type_descriptor(descriptor, &type)) {
     throw_validation(
