@@ -659,7 +659,9 @@ std::vector<ApplyOutcome> Region::apply_remote_batch(const std::string& origin,
         throw_validation(fmt::format("gap in changes from {}: expected #{}, got #{}", origin,
                                      cursor + 1, record.id().seq));
       }
-      outcomes.push_back(apply_one(record, now_us));
+      // A region holds replicas of some tables only (a table not yet global, or a replica
+      // removed): changes to the others pass by, so they cannot hold up the ones it holds.
+      if (tables_.count(record.table) != 0) outcomes.push_back(apply_one(record, now_us));
       cursor = record.id().seq;
     }
     statements_->upsert_cursor.bind(1, origin)

@@ -217,8 +217,10 @@ class Region {
   uint64_t applied_cursor(const std::string& origin);
   std::map<std::string, uint64_t> applied_cursors();
   // Applies changes from `origin` in one transaction with its cursor. Records at or below the
-  // cursor are resends and are skipped (not in the result). Throws DynamoError(kValidation) on a
-  // record from another origin or a gap in the sequence, changing nothing.
+  // cursor are resends, and records of tables this region holds no replica of pass by; both are
+  // skipped (not in the result) while the cursor advances past them. Throws
+  // DynamoError(kValidation) on a record from another origin or a gap in the sequence, changing
+  // nothing.
   std::vector<ApplyOutcome> apply_remote_batch(const std::string& origin,
                                                const std::vector<ChangeRecord>& records,
                                                int64_t now_us);

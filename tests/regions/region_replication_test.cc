@@ -66,6 +66,22 @@ TEST_CASE("apply classifies remote versions and logs them") {
                      "lost_origin = 'eu-west-1' AND applied_true_us - commit_true_us = 1000") == 1);
 }
 
+TEST_CASE("changes to a table the region holds no replica of pass by") {
+  TempDir dir;
+  auto us = open_region(dir, "us-east-1");
+  auto eu = open_region(dir, "eu-west-1");
+  TableSpec local_only = users_table();
+  local_only.name = "local_only";
+  us->create_table(local_only);
+  us->put({"local_only", user("1", "x")}, 1000);
+  us->put({"users", user("2", "y")}, 1001);
+  auto outcomes = eu->apply_remote_batch("us-east-1", us->local_changes_after(0, 10), 2000);
+  REQUIRE(outcomes.size() == 1);
+  CHECK(outcomes[0].id == VersionId{"us-east-1", 2});
+  CHECK(eu->applied_cursor("us-east-1") == 2);
+  CHECK(eu->get({"users", key("2")}).item == user("2", "y"));
+}
+
 TEST_CASE("a delete beats an older concurrent put through its tombstone") {
   TempDir dir;
   auto us = open_region(dir, "us-east-1");
