@@ -34,4 +34,12 @@ void add_report_command(CLI::App& app);
 // environment failure (or an interrupted run).
 void add_run_command(CLI::App& app);
 
+// gtsim explain RUN_DIR KEY [--table T]: the story of one item in a past run (viz/explain.h).
+// Exit status 0, or 2 when the run directory cannot be read or KEY names no item of it.
+void add_explain_command(CLI::App& app);
+
+// gtsim export RUN_DIR html|shiviz|elle FILE: the run as report.html, a ShiViz log or an Elle
+// history (viz/). Exit status 0, or 2 when the run directory cannot be read or FILE written.
+void add_export_command(CLI::App& app);
+
 }  // namespace gtsim

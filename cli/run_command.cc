@@ -25,6 +25,7 @@
 #include "scenarios/report_json.h"
 #include "scenarios/report_summary.h"
 #include "scenarios/runner.h"
+#include "viz/html_report.h"
 
 namespace gtsim {
 namespace {
@@ -171,6 +172,7 @@ void run(const RunArgs& args) {
     const scenarios::Report report = scenarios::build_report(scenario, dir.string());
     const nlohmann::json json = scenarios::report_to_json(report);
     write_file(dir / "report.json", json.dump(2) + "\n");
+    viz::write_html_report(scenario, report, dir.string());
     if (args.json) {
       fmt::print("{}\n", json.dump(2));
     } else {
