@@ -23,6 +23,8 @@ using scenarios::Report;
 
 // Rows of a long table shown before "... and N more".
 constexpr size_t kTableRows = 100;
+// Lists up to this long are shown open; longer ones start folded.
+constexpr size_t kOpenRows = 15;
 constexpr int kHistogramBins = 20;
 
 constexpr const char* kStyle = R"(
@@ -64,6 +66,7 @@ svg .mark.failed{stroke:#888;stroke-width:2;fill:none}svg .mark.pending{fill:non
 svg text.lost-label{fill:#c01818;font-weight:700;font-size:10px;text-anchor:middle}
 svg text.version-label{font-size:9.5px;fill:#444;text-anchor:middle}
 .controls select{font:inherit;padding:2px 4px}
+summary{cursor:pointer;color:#444;margin:4px 0}
 )";
 
 constexpr const char* kScript = R"(
@@ -91,12 +94,22 @@ std::string version_text(const Version& v) {
   return escape(fmt::format("{} (ts {})", version_label(v.id), v.timestamp_us));
 }
 
-std::string more_rows(size_t total, size_t columns) {
-  if (total <= kTableRows) return "";
-  return fmt::format(
-      "<tr><td colspan=\"{}\" class=\"note\">… and {} more (report.json lists "
-      "all)</td></tr>",
-      columns, total - kTableRows);
+// A list of findings: a table inside <details>, open when short, so a run with hundreds of
+// conflicts stays a page one can scroll. At most kTableRows rows are listed.
+std::string open_list(size_t count, const std::string& noun, const std::string& header) {
+  return fmt::format("<details{}><summary>{} {}</summary><table>{}",
+                     count <= kOpenRows ? " open" : "", count, escape(noun), header);
+}
+
+std::string close_list(size_t total, size_t columns) {
+  std::string out;
+  if (total > kTableRows) {
+    out = fmt::format(
+        "<tr><td colspan=\"{}\" class=\"note\">… and {} more (report.json lists "
+        "all)</td></tr>",
+        columns, total - kTableRows);
+  }
+  return out + "</table></details>";
 }
 
 std::string card(const std::string& value, const std::string& what, const char* tone) {
@@ -327,7 +340,9 @@ void outcomes(const Report& r, std::string& out) {
   if (r.conflicts.empty()) {
     out += "<p class=\"note\">No two concurrent versions of an item met.</p>";
   } else {
-    out += "<table><tr><th>key</th><th>winner</th><th>loser</th><th>met in</th><th>why</th></tr>";
+    out += open_list(r.conflicts.size(), "conflict(s)",
+                     "<tr><th>key</th><th>winner</th><th>loser</th><th>met in</th><th>why</th>"
+                     "</tr>");
     for (size_t i = 0; i < r.conflicts.size() && i < kTableRows; ++i) {
       const scenarios::Conflict& x = r.conflicts[i];
       std::string where;
@@ -337,16 +352,16 @@ void outcomes(const Report& r, std::string& out) {
                          key_text(x.table, x.key), version_text(x.winner), version_text(x.loser),
                          where, escape(x.explanation));
     }
-    out += more_rows(r.conflicts.size(), 5) + "</table>";
+    out += close_list(r.conflicts.size(), 5);
   }
 
   out += "<h2 id=\"lost-writes\">Lost writes</h2>";
   if (r.lost_writes.empty()) {
     out += "<p class=\"note\">No acknowledged write was lost.</p>";
   } else {
-    out +=
-        "<table><tr><th>key</th><th>write</th><th class=\"num\">op</th><th>acknowledged</th>"
-        "<th>beaten by</th><th>why</th></tr>";
+    out += open_list(r.lost_writes.size(), "lost write(s)",
+                     "<tr><th>key</th><th>write</th><th class=\"num\">op</th><th>acknowledged"
+                     "</th><th>beaten by</th><th>why</th></tr>");
     for (size_t i = 0; i < r.lost_writes.size() && i < kTableRows; ++i) {
       const scenarios::LostWrite& w = r.lost_writes[i];
       out += fmt::format(
@@ -355,16 +370,16 @@ void outcomes(const Report& r, std::string& out) {
           key_text(w.table, w.key), escape(w.operation), version_text(w.version), w.op,
           format_duration(w.acked_us), version_text(w.beaten_by), escape(w.explanation));
     }
-    out += more_rows(r.lost_writes.size(), 6) + "</table>";
+    out += close_list(r.lost_writes.size(), 6);
   }
 
   out += "<h2 id=\"stale-reads\">Stale reads</h2>";
   if (r.stale_reads.empty()) {
     out += "<p class=\"note\">Every read returned the newest acknowledged write.</p>";
   } else {
-    out +=
-        "<table><tr><th>key</th><th>read</th><th class=\"num\">op</th><th>returned</th>"
-        "<th>missed</th><th class=\"num\">stale for</th><th>why</th></tr>";
+    out += open_list(r.stale_reads.size(), "stale read(s)",
+                     "<tr><th>key</th><th>read</th><th class=\"num\">op</th><th>returned</th>"
+                     "<th>missed</th><th class=\"num\">stale for</th><th>why</th></tr>");
     for (size_t i = 0; i < r.stale_reads.size() && i < kTableRows; ++i) {
       const scenarios::StaleRead& s = r.stale_reads[i];
       out += fmt::format(
@@ -375,19 +390,20 @@ void outcomes(const Report& r, std::string& out) {
           s.returned ? version_text(*s.returned) : "no item", version_text(s.missed),
           format_duration(s.staleness_us), escape(s.explanation));
     }
-    out += more_rows(r.stale_reads.size(), 7) + "</table>";
+    out += close_list(r.stale_reads.size(), 7);
   }
 
   if (r.resurrections.empty()) return;
-  out +=
-      "<h2 id=\"resurrections\">Resurrections</h2><table><tr><th>key</th><th>region</th>"
-      "<th>version</th><th>at</th><th>why</th></tr>";
-  for (const scenarios::Resurrection& x : r.resurrections) {
+  out += "<h2 id=\"resurrections\">Resurrections</h2>" +
+         open_list(r.resurrections.size(), "resurrection(s)",
+                   "<tr><th>key</th><th>region</th><th>version</th><th>at</th><th>why</th></tr>");
+  for (size_t i = 0; i < r.resurrections.size() && i < kTableRows; ++i) {
+    const scenarios::Resurrection& x = r.resurrections[i];
     out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                        key_text(x.table, x.key), escape(x.region), version_text(x.version),
                        format_duration(x.applied_us), escape(x.explanation));
   }
-  out += "</table>";
+  out += close_list(r.resurrections.size(), 5);
 }
 
 }  // namespace
