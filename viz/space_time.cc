@@ -342,12 +342,18 @@ class Drawing {
             "response)</title></circle>",
             coord(mx), coord(my), escape(title));
       } else if (op.is_write()) {
-        out_ += fmt::format(
-            "<circle class=\"mark write{}\" cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\"><title>{}{}"
-            "</title></circle>",
-            lost ? " lost" : "", coord(mx), coord(my), lost ? "6.5" : "5.5",
-            lost ? kConflictColor : series_color(c_.lane.at(op.region)), escape(title),
-            lost ? ": LOST" : "");
+        // A delete is a square, so a tombstone reads apart from the writes it races.
+        const double r = lost ? 6.5 : 5.5;
+        const std::string shape =
+            op.operation == "DeleteItem"
+                ? fmt::format("rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"", coord(mx - r),
+                              coord(my - r), coord(2 * r), coord(2 * r))
+                : fmt::format("circle cx=\"{}\" cy=\"{}\" r=\"{}\"", coord(mx), coord(my),
+                              coord(r));
+        out_ += fmt::format("<{} class=\"mark write{}\" fill=\"{}\"><title>{}{}</title></{}>",
+                            shape, lost ? " lost" : "",
+                            lost ? kConflictColor : series_color(c_.lane.at(op.region)),
+                            escape(title), lost ? ": LOST" : "", shape.substr(0, shape.find(' ')));
         // One label above the mark (the version in an item's view, "lost" for a lost write),
         // skipped where it would overlap the previous label of the lane.
         std::string label;
@@ -522,6 +528,7 @@ std::string markers(size_t regions) {
 constexpr const char* kLegend =
     R"(<div class="legend st-legend">)"
     R"(<span><svg width="14" height="14"><circle cx="7" cy="7" r="5" fill="#1f77b4"/></svg>write</span>)"
+    R"(<span><svg width="14" height="14"><rect x="2" y="2" width="10" height="10" fill="#1f77b4"/></svg>delete</span>)"
     R"(<span><svg width="14" height="14"><path d="M7 2l5 5l-5 5l-5 -5z" fill="#fff" stroke="#1f77b4" stroke-width="1.5"/></svg>read</span>)"
     R"(<span><svg width="14" height="14"><path d="M7 2l5 5l-5 5l-5 -5z" fill="#ffbf00" stroke="#1f77b4" stroke-width="1.5"/></svg>stale read</span>)"
     R"(<span><svg width="14" height="14"><path d="M3 3l8 8m0 -8l-8 8" stroke="#888" stroke-width="2"/></svg>failed</span>)"
