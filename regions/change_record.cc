@@ -31,6 +31,7 @@ json change_record_to_json(const ChangeRecord& r) {
   json j = {{"table", r.table},
             {"key", item_to_json(r.key)},
             {"event", stream_event_name(r.event)},
+            {"version", version_to_json(r.version)},
             {"state", state_metadata_to_json(r.state)},
             {"commit_true_us", r.commit_true_us}};
   if (r.state.document) j["new_image"] = item_to_json(*r.state.document);
@@ -45,6 +46,7 @@ ChangeRecord change_record_from_json(const json& j) {
     r.table = j.at("table").get<std::string>();
     r.key = item_from_json(j.at("key"));
     r.event = stream_event_from_name(j.at("event").get<std::string>());
+    r.version = version_from_json(j.at("version"));
     std::optional<Item> document;
     if (j.contains("new_image")) document = item_from_json(j.at("new_image"));
     r.state = state_from_json(j.at("state"), std::move(document));

@@ -28,7 +28,10 @@ struct ChangeRecord {
   std::string table;
   Key key;
   StreamEvent event = StreamEvent::kInsert;
-  // The item's state at the origin after the write; state.version is the write itself.
+  // The write itself.
+  Version version;
+  // The item's state at the origin after the write. Its version is the item's winner, which is
+  // not `version` when the write lost at once at home (wallclock timestamps under skew).
   ItemState state;
   // The visible item the write replaced at its origin, if any.
   std::optional<Item> old_image;
@@ -36,7 +39,7 @@ struct ChangeRecord {
   std::optional<VersionId> overwrote;
   int64_t commit_true_us = 0;
 
-  const VersionId& id() const { return state.version.id; }
+  const VersionId& id() const { return version.id; }
   bool operator==(const ChangeRecord&) const = default;
 };
 

@@ -236,14 +236,14 @@ void Region::store(const std::string& table, const Stored& stored, int64_t now_u
 
 void Region::append_stream(const std::string& table, const Key& key,
                            const std::optional<Item>& old_image, const ItemState& state,
-                           int64_t commit_true_us, int64_t now_us,
+                           const Version& cause, int64_t commit_true_us, int64_t now_us,
                            std::optional<VersionId> overwrote, bool local) {
   sql::Statement& s = statements_->insert_stream;
   s.bind(1, table).bind(2, item_to_json(key).dump());
   s.bind(3, stream_event_name(event_for(old_image, state.document)));
   s.bind(4, document_text(old_image)).bind(5, document_text(state.document));
-  s.bind(6, state.version.id.origin).bind(7, static_cast<int64_t>(state.version.id.seq));
-  s.bind(8, state.version.timestamp_us).bind(9, commit_true_us).bind(10, now_us);
+  s.bind(6, cause.id.origin).bind(7, static_cast<int64_t>(cause.id.seq));
+  s.bind(8, cause.timestamp_us).bind(9, commit_true_us).bind(10, now_us);
   s.bind(11, int64_t{local ? 1 : 0});
   s.bind(12, local ? std::optional(state_metadata_to_json(state).dump()) : std::nullopt);
   if (overwrote) {
@@ -306,7 +306,7 @@ WriteResult Region::write_locally(
   std::optional<VersionId> overwrote;
   if (current) overwrote = current->state.version.id;
   std::optional<Item> old_image = current ? current->state.document : std::nullopt;
-  append_stream(table, key, old_image, next.state, now_us, now_us, overwrote, true);
+  append_stream(table, key, old_image, next.state, write.version, now_us, now_us, overwrote, true);
 
   if (kind != WriteKind::kUpdate) {
     for (const auto* image : {&old_image, &next.state.document}) {
@@ -548,7 +548,8 @@ uint64_t Region::first_retained_local_seq() {
 std::vector<ChangeRecord> Region::local_changes_after(uint64_t after_seq, size_t limit) {
   sql::Statement s(*db_,
                    "SELECT table_name, key, event, old_image, new_image, shipped_state, "
-                   "commit_true_us, overwrote_origin, overwrote_seq FROM stream WHERE is_local = 1 "
+                   "commit_true_us, overwrote_origin, overwrote_seq, origin, origin_seq, "
+                   "timestamp_us FROM stream WHERE is_local = 1 "
                    "AND origin_seq > ?1 ORDER BY origin_seq LIMIT ?2");
   s.bind(1, static_cast<int64_t>(after_seq)).bind(2, static_cast<int64_t>(limit));
   std::vector<ChangeRecord> out;
@@ -561,6 +562,7 @@ std::vector<ChangeRecord> Region::local_changes_after(uint64_t after_seq, size_t
     r.state =
         state_from_json(json::parse(s.column_text(5)), parse_document(s.column_optional_text(4)));
     r.commit_true_us = s.column_int(6);
+    r.version = {{s.column_text(9), static_cast<uint64_t>(s.column_int(10))}, s.column_int(11)};
     if (!s.column_is_null(7)) {
       r.overwrote = VersionId{s.column_text(7), static_cast<uint64_t>(s.column_int(8))};
     }
@@ -622,15 +624,13 @@ ApplyOutcome Region::apply_one(const ChangeRecord& record, int64_t now_us) {
   }
   if (!current || next.state != current->state) store(record.table, next, now_us);
   if (outcome.changed) {
-    ItemState cause = next.state;
-    cause.version = record.state.version;
-    append_stream(record.table, record.key, current ? current->state.document : std::nullopt, cause,
-                  record.commit_true_us, now_us, std::nullopt, false);
+    append_stream(record.table, record.key, current ? current->state.document : std::nullopt,
+                  next.state, record.version, record.commit_true_us, now_us, std::nullopt, false);
   }
   sql::Statement& log = statements_->insert_applied;
   log.bind(1, record.id().origin).bind(2, static_cast<int64_t>(record.id().seq));
   log.bind(3, record.table).bind(4, item_to_json(record.key).dump());
-  log.bind(5, record.state.version.timestamp_us).bind(6, record.commit_true_us).bind(7, now_us);
+  log.bind(5, record.version.timestamp_us).bind(6, record.commit_true_us).bind(7, now_us);
   log.bind(8, classification_name(outcome.classification));
   log.bind(9, int64_t{outcome.changed ? 1 : 0});
   if (outcome.lost) {
@@ -754,6 +754,7 @@ Snapshot Region::snapshot() {
     r.key = item_from_json(json::parse(s.column_text(1)));
     r.state =
         state_from_json(json::parse(s.column_text(3)), parse_document(s.column_optional_text(2)));
+    r.version = r.state.version;
     r.event = r.state.is_tombstone() ? StreamEvent::kRemove : StreamEvent::kInsert;
     snap.items.push_back(std::move(r));
   }

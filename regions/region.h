@@ -249,8 +249,8 @@ class Region {
                              const std::string& sk);
   void store(const std::string& table, const Stored& stored, int64_t now_us);
   void append_stream(const std::string& table, const Key& key, const std::optional<Item>& old_image,
-                     const ItemState& state, int64_t commit_true_us, int64_t now_us,
-                     std::optional<VersionId> overwrote, bool local);
+                     const ItemState& state, const Version& cause, int64_t commit_true_us,
+                     int64_t now_us, std::optional<VersionId> overwrote, bool local);
   // One local write inside an open transaction; returns its result.
   WriteResult write_locally(const std::string& table, const Key& key, WriteKind kind,
                             const std::function<std::optional<Item>(const Item* current)>& compute,

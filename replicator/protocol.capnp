@@ -37,6 +37,8 @@ struct ChangeRecord {
   oldImage @5 :Text;       # DynamoDB JSON; absent when the write replaced nothing
   overwrote @6 :VersionId; # absent when the write overwrote nothing
   commitTrueUs @7 :Int64;
+  write @8 :VersionId;     # the write itself; the state's version is the item's winner, which
+  writeTimestampUs @9 :Int64;  # differs when the write lost at once at its origin
 }
 
 enum StreamEvent {

@@ -40,6 +40,10 @@ void write_record(const ChangeRecord& record, wire::ChangeRecord::Builder out) {
     overwrote.setSeq(record.overwrote->seq);
   }
   out.setCommitTrueUs(record.commit_true_us);
+  auto write = out.initWrite();
+  write.setOrigin(record.version.id.origin);
+  write.setSeq(record.version.id.seq);
+  out.setWriteTimestampUs(record.version.timestamp_us);
 }
 
 // Rebuilds the record through change_record_from_json, so that the wire accepts exactly what the
@@ -48,7 +52,11 @@ ChangeRecord read_record(wire::ChangeRecord::Reader in, const FrameLimits& limit
   nlohmann::json j = {{"table", capnp_text(in.getTable())},
                       {"key", parse_json_text(capnp_text(in.getKey()), limits)},
                       {"state", parse_json_text(capnp_text(in.getState()), limits)},
-                      {"commit_true_us", in.getCommitTrueUs()}};
+                      {"commit_true_us", in.getCommitTrueUs()},
+                      {"version",
+                       {{"origin", capnp_text(in.getWrite().getOrigin())},
+                        {"seq", in.getWrite().getSeq()},
+                        {"ts", in.getWriteTimestampUs()}}}};
   switch (in.getEvent()) {
     case wire::StreamEvent::INSERT:
       j["event"] = "INSERT";

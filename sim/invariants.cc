@@ -76,14 +76,13 @@ void InvariantChecker::check_region(Region& region) {
     return;
   }
   for (size_t i = 0; i < local.size(); ++i) {
-    if (local[i].state.version.id != VersionId{name, i + 1}) {
-      fail(5,
-           fmt::format("{}'s local change {} is {}", name, i + 1, name_of(local[i].state.version)));
+    if (local[i].version.id != VersionId{name, i + 1}) {
+      fail(5, fmt::format("{}'s local change {} is {}", name, i + 1, name_of(local[i].version)));
       return;
     }
   }
   for (const Version& version : acked) {
-    if (version.id.seq > local.size() || local[version.id.seq - 1].state.version != version) {
+    if (version.id.seq > local.size() || local[version.id.seq - 1].version != version) {
       fail(5, fmt::format("{} lost its acknowledged write {}", name, name_of(version)));
       return;
     }

@@ -93,6 +93,17 @@ TEST_CASE("timestamps are monotonic per item unless the table uses wallclock") {
   WriteResult w = r->put({"wall", user("1", "b")}, 1'000'010);
   CHECK(w.version.timestamp_us == 500'010);
   CHECK(r->get({"wall", key("1")}).item == user("1", "a"));
+  // It still ships as itself, in sequence, and a peer applies it without a gap.
+  auto changes = r->local_changes_after(0, 10);
+  REQUIRE(changes.size() == 4);
+  CHECK(changes[3].version == w.version);
+  CHECK(changes[3].state.version.id == VersionId{"eu-west-1", 2});
+  auto peer = Region::open(dir.file("peer.db"), "us-east-1", {}, 0);
+  peer->create_table(mono);
+  peer->create_table(wall);
+  CHECK(peer->apply_remote_batch("eu-west-1", changes, 2'000'000).size() == 4);
+  CHECK(peer->get({"wall", key("1")}).item == user("1", "a"));
+  CHECK(peer->table_digest("wall") == r->table_digest("wall"));
 }
 
 TEST_CASE("transactions are all or nothing with cancellation reasons") {

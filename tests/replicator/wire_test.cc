@@ -19,7 +19,8 @@ ChangeRecord sample_record(uint64_t seq, bool tombstone) {
   r.table = "users";
   r.key = {{"id", AttributeValue("42")}};
   r.event = tombstone ? StreamEvent::kRemove : StreamEvent::kModify;
-  r.state.version = Version{{"us-east-1", seq}, 1'700'000'000'000'000 + int64_t(seq)};
+  r.version = Version{{"us-east-1", seq}, 1'700'000'000'000'000 + int64_t(seq)};
+  r.state.version = r.version;
   r.state.history = VersionVector({{"us-east-1", seq}, {"eu-west-1", 3}});
   if (!tombstone) {
     r.state.document = Item{{"id", AttributeValue("42")},
