@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -25,6 +26,7 @@
 #include "scenarios/report_json.h"
 #include "scenarios/report_summary.h"
 #include "scenarios/runner.h"
+#include "sim/sim_cluster.h"
 #include "viz/html_report.h"
 
 namespace gtsim {
@@ -37,7 +39,9 @@ struct RunArgs {
   std::string out;
   bool quiet = false;
   bool json = false;
-  std::string command;  // as typed, for run.json
+  bool deterministic = false;    // in-process under virtual time
+  std::optional<uint64_t> seed;  // overrides the scenario's
+  std::string command;           // as typed, for run.json
 };
 
 std::atomic<bool> g_interrupted{false};
@@ -132,10 +136,11 @@ void run(const RunArgs& args) {
     throw CLI::RuntimeError(2);
   }
 
+  if (args.seed) scenario.seed = *args.seed;
   const fs::path dir = make_run_dir(args, scenario);
   write_file(dir / "scenario.yaml", text);
   const nlohmann::json metadata = {{"gtsim_version", GTSIM_VERSION},
-                                   {"mode", "processes"},
+                                   {"mode", args.deterministic ? "deterministic" : "processes"},
                                    {"scenario", scenario.name},
                                    {"file", args.file.empty() ? "(built-in default)" : args.file},
                                    {"seed", scenario.seed},
@@ -147,8 +152,14 @@ void run(const RunArgs& args) {
   install_signal_handlers();
   scenarios::RunResult result;
   try {
-    scenarios::ProcessCluster cluster(
-        scenarios::process_cluster_options(scenario, fs::read_symlink("/proc/self/exe"), dir));
+    std::unique_ptr<scenarios::Cluster> cluster;
+    if (args.deterministic) {
+      cluster = std::make_unique<sim::SimCluster>(
+          sim::sim_cluster_options(scenario, dir.string(), scenario.seed));
+    } else {
+      cluster = std::make_unique<scenarios::ProcessCluster>(
+          scenarios::process_cluster_options(scenario, fs::read_symlink("/proc/self/exe"), dir));
+    }
     scenarios::RunnerOptions options;
     options.history_path = (dir / "history.jsonl").string();
     options.interrupted = [] { return g_interrupted.load(); };
@@ -159,8 +170,8 @@ void run(const RunArgs& args) {
       };
     }
     if (!args.quiet) fmt::print(stderr, "running {} in {}\n", scenario.name, dir.string());
-    result = scenarios::run_scenario(scenario, cluster, options);
-    cluster.shutdown();
+    result = scenarios::run_scenario(scenario, *cluster, options);
+    cluster->shutdown();
   } catch (const DynamoError& e) {
     if (progress) fmt::print(stderr, "\n");
     fail(2, e.what());
@@ -178,6 +189,10 @@ void run(const RunArgs& args) {
     } else {
       fmt::print("{}", scenarios::format_summary(report));
       fmt::print("run directory: {}\n", dir.string());
+      if (args.deterministic) {
+        fmt::print("deterministic, seed {}; replay: gtsim run --deterministic --seed {} {}\n",
+                   scenario.seed, scenario.seed, args.file);
+      }
     }
     std::fflush(stdout);
     if (!report.all_passed() || !result.steps_passed) throw CLI::RuntimeError(1);
@@ -199,12 +214,18 @@ void add_run_command(CLI::App& app) {
                       "run directory (new or empty); default runs/<scenario>-<timestamp>");
   command->add_flag("--quiet", args->quiet, "no progress line");
   command->add_flag("--json", args->json, "print report.json instead of the summary");
+  command->add_flag("--deterministic", args->deterministic,
+                    "run every region in this process under virtual time: the same seed gives "
+                    "the same history and report");
+  command->add_option("--seed", args->seed, "seed of the run (default: the scenario's)");
   command->callback([args] {
     args->command = "gtsim run";
     if (!args->file.empty()) args->command += " " + args->file;
     if (!args->out.empty()) args->command += " --out " + args->out;
     if (args->quiet) args->command += " --quiet";
     if (args->json) args->command += " --json";
+    if (args->deterministic) args->command += " --deterministic";
+    if (args->seed) args->command += " --seed " + std::to_string(*args->seed);
     run(*args);
   });
 }

@@ -6,6 +6,7 @@
 #include "model/errors.h"
 #include "replicator/link_model.h"
 #include "replicator/wire.h"
+#include "scenarios/process_cluster.h"
 
 namespace gtsim::sim {
 
@@ -28,6 +29,20 @@ replication::PeerMessage decode(const std::string& frame) {
 }
 
 }  // namespace
+
+SimClusterOptions sim_cluster_options(const scenarios::Scenario& scenario,
+                                      const std::string& run_dir, uint64_t seed) {
+  scenarios::ProcessClusterOptions processes =
+      scenarios::process_cluster_options(scenario, "", run_dir);
+  SimClusterOptions o;
+  o.run_dir = run_dir;
+  o.seed = seed;
+  o.regions = processes.regions;
+  o.tables = processes.tables;
+  o.default_link = processes.default_link;
+  o.links = processes.links;
+  return o;
+}
 
 SimCluster::SimCluster(SimClusterOptions options) : options_(std::move(options)) {
   if (options_.regions.empty()) throw_validation("a cluster needs at least one region");

@@ -39,6 +39,7 @@
 #include "replicator/region_node.h"
 #include "replicator/shipper.h"
 #include "scenarios/cluster.h"
+#include "scenarios/scenario.h"
 
 namespace gtsim::sim {
 
@@ -57,6 +58,11 @@ struct SimClusterOptions {
   std::function<void(const std::string& region, int64_t now_us, const ApplyOutcome& outcome)>
       on_applied;
 };
+
+// The options that run `scenario` in `run_dir` (its initial replicas, clocks, tables and link
+// models, as a process cluster would run them), seeded by `seed`.
+SimClusterOptions sim_cluster_options(const scenarios::Scenario& scenario,
+                                      const std::string& run_dir, uint64_t seed);
 
 class SimCluster final : public scenarios::Cluster {
  public:
