@@ -129,9 +129,7 @@ SwarmPlan generate_plan(const SwarmOptions& options) {
   if (options.regions < 2 || options.regions > 6)
     throw_validation("a swarm run has 2 to 6 regions");
   if (options.duration_us <= 0) throw_validation("a swarm run needs a positive duration");
-  if (options.policies.empty() || options.timestamp_policies.empty()) {
-    throw_validation("a swarm run needs a conflict and a timestamp policy");
-  }
+  if (options.policies.empty()) throw_validation("a swarm run needs a conflict policy");
   Draw draw(options.seed);
   SwarmPlan plan;
   plan.options = options;
@@ -156,7 +154,8 @@ SwarmPlan generate_plan(const SwarmOptions& options) {
   plan.table.name = "items";
   plan.table.key_schema.partition = {"pk", AttributeType::kS};
   plan.table.conflict_policy = draw.pick(options.policies);
-  plan.table.timestamp_policy = draw.pick(options.timestamp_policies);
+  plan.table.timestamp_policy =
+      draw.chance(70) ? TimestampPolicy::kMonotonicPerItem : TimestampPolicy::kWallclock;
   plan.cluster.tables = {plan.table};
 
   // Writes at 5 to 40 per second over the whole cluster.

@@ -26,9 +26,6 @@ struct SwarmOptions {
   int64_t duration_us = 5'000'000;
   // A plan's table takes one of these conflict policies.
   std::vector<std::string> policies = {"lww", "lww-attribute"};
-  // ... and one of these timestamp policies.
-  std::vector<TimestampPolicy> timestamp_policies = {TimestampPolicy::kMonotonicPerItem,
-                                                     TimestampPolicy::kWallclock};
 };
 
 enum class StepKind {
@@ -71,7 +68,7 @@ struct SwarmPlan {
 };
 
 // Throws DynamoError(kValidation) for a region count outside 2..6, a duration not positive or no
-// policy of either kind.
+// policy.
 SwarmPlan generate_plan(const SwarmOptions& options);
 
 }  // namespace gtsim::sim

@@ -54,10 +54,6 @@ TEST_CASE("Swarm 200 short seeds keep every invariant") {
     options.seed = seed;
     options.regions = 2 + int(seed % 3);
     options.duration_us = 1'000'000;
-    // A wallclock write that loses at home is shipped under the winner's id, which puts its
-    // origin out of sync (the swarm's first finding, open against the region's stream); until
-    // fixed, CI runs the default timestamp policy and `gtsim swarm` explores both.
-    options.timestamp_policies = {TimestampPolicy::kMonotonicPerItem};
     SwarmResult result = run_seed(options, run_dir("bounded"));
     INFO("seed ", seed, ": ", describe(options, result));
     CHECK_FALSE(result.violation);
