@@ -1,7 +1,7 @@
 // gtsim: the command-line entry point. Each subcommand lives with its module; this file only
 // wires them to CLI11.
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
 

@@ -197,9 +197,8 @@ json batch_write(Region& region, const json& request, int64_t now_us) {
 json read_item(Region& region, const std::string& table, const json& request, const json& key,
                json& versions) {
   ParsedRequest parsed = parse_request(expression_texts(request), region.table(table).key_schema);
-  GetResult result = region.get(GetRequest{table, item_from_json(key),
-                                           request.value("ConsistentRead", false),
-                                           parsed.projection});
+  GetResult result = region.get(GetRequest{
+      table, item_from_json(key), request.value("ConsistentRead", false), parsed.projection});
   versions.push_back(result.version ? version_to_json(*result.version) : json());
   return result.item ? item_to_json(*result.item) : json();
 }

@@ -203,7 +203,7 @@ TEST_CASE("gtsim run exits 1 when a step expectation fails and 2 for a bad file"
 
   std::ofstream(dir.path / "bad.yaml") << "name: bad\nregions: [nowhere-1]\n";
   CHECK(run_gtsim("run --quiet --out " + (dir.path / "bad").string() + " " +
-              (dir.path / "bad.yaml").string()) == 2);
+                  (dir.path / "bad.yaml").string()) == 2);
   CHECK_FALSE(fs::exists(dir.path / "bad"));
 }
 
