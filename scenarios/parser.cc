@@ -40,21 +40,25 @@ int second_document_line(std::string_view text) {
   return 0;
 }
 
-}  // namespace
-
-Scenario parse_scenario(std::string_view text, const std::string& display_name) {
-  ParseContext context(display_name);
-  YAML::Node root;
+// The YAML document in `text`; a syntax error throws ScenarioError.
+YAML::Node load_yaml(std::string_view text, ParseContext& context) {
   try {
     // Load, not LoadAll: yaml-cpp 0.7's LoadAll never returns on some malformed input (a
     // top-level ','), while Load reads one document and stops.
-    root = YAML::Load(std::string(text));
+    return YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
     // yaml-cpp's messages are lower-case phrases such as "end of map not found".
     context.error(context.pos(e.mark), "YAML syntax: " + e.msg,
                   "check the indentation, brackets and quotes on this line and the one before");
     throw ScenarioError(context.take_diagnostics());
   }
+}
+
+}  // namespace
+
+Scenario parse_scenario(std::string_view text, const std::string& display_name) {
+  ParseContext context(display_name);
+  const YAML::Node root = load_yaml(text, context);
   if (const int line = second_document_line(text); line > 0) {
     context.error(SourcePos{display_name, line, 1}, "a scenario file holds one YAML document",
                   "remove this document marker and what follows, or start another file");
@@ -72,6 +76,16 @@ Scenario load_scenario_file(const std::string& path) {
     throw ScenarioFileError("cannot read " + path + ": " + std::strerror(errno));
   }
   return parse_scenario(text.str(), path);
+}
+
+Step parse_step_text(const Scenario& scenario, std::string_view text,
+                     const std::string& display_name) {
+  ParseContext context(display_name);
+  const YAML::Node root = load_yaml(text, context);
+  Step step;
+  context.attempt([&] { step = ScenarioParser(context).parse_extra_step(scenario, root); });
+  if (context.error_count() > 0) throw ScenarioError(context.take_diagnostics());
+  return step;
 }
 
 }  // namespace gtsim::scenarios

@@ -353,9 +353,9 @@ void ScenarioParser::check_aws_regions() {
 // Tables
 
 void ScenarioParser::parse_tables(const YAML::Node& node) {
-  if (!node.IsSequence() || node.size() == 0) {
-    ctx_.fail(node, "tables must be a non-empty list",
-              "e.g. tables: [{name: users, partition_key: id}]");
+  // An empty list is allowed: `gtsim serve` lets clients create tables through the endpoint.
+  if (!node.IsSequence()) {
+    ctx_.fail(node, "tables must be a list", "e.g. tables: [{name: users, partition_key: id}]");
   }
   // As with regions, a table whose name and keys are readable is declared even if its other keys
   // are wrong.
@@ -464,6 +464,10 @@ const Table& ScenarioParser::table_ref(const YAML::Node* node, const SourcePos& 
   if (!tables_ok_) throw Bail{};  // already reported; nothing to check against
   if (node == nullptr) {
     if (scenario_.tables.size() == 1) return scenario_.tables.front();
+    if (scenario_.tables.empty()) {
+      ctx_.fail(pos, "this step names no table and the scenario has none",
+                "declare one under tables:, e.g. tables: [{name: users, partition_key: id}]");
+    }
     ctx_.fail(pos, "this step needs table: since the scenario has several tables");
   }
   const std::string name = ctx_.scalar(*node, "table");

@@ -180,6 +180,14 @@ void ScenarioParser::parse_steps(const YAML::Node& node) {
   }
 }
 
+Step ScenarioParser::parse_extra_step(const Scenario& base, const YAML::Node& node) {
+  scenario_ = base;
+  for (const Region& region : base.regions) {
+    if (region.initial_replica) members_.insert(region.name);
+  }
+  return parse_step(node);
+}
+
 Step ScenarioParser::parse_step(const YAML::Node& node) {
   Step step;
   step.pos = ctx_.pos(node);

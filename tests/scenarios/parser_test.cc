@@ -376,5 +376,34 @@ TEST_CASE("link models become the replicator's link parameters") {
         *replication::aws_one_way_latency_us("us-east-1", "eu-west-1"));
 }
 
+TEST_CASE("a scenario without tables is valid, and a step needing one says so") {
+  const std::string regions = "name: t\nregions: [us-east-1, eu-west-1]\ntables: []\n";
+  CHECK(parse_scenario(regions + "steps: [heal]\n", "t.yaml").tables.empty());
+  const std::vector<Diagnostic> diagnostics =
+      diagnostics_of(regions + "steps: [{in: us-east-1, put: {id: \"1\"}}]\n");
+  REQUIRE(diagnostics.size() == 1);
+  CHECK(diagnostics[0].message == "this step names no table and the scenario has none");
+}
+
+TEST_CASE("one step parses on its own against a scenario's regions") {
+  const Scenario scenario = parse_scenario(
+      "name: t\nregions: [us-east-1, eu-west-1, ap-southeast-2]\ntables: []\nsteps: []\n",
+      "t.yaml");
+  const Step isolate = parse_step_text(scenario, "{isolate: eu-west-1}", "fault");
+  const auto& cut = as<PartitionFault>(as<Fault>(isolate.action)).cut;
+  CHECK(cut.size() == 4);
+  CHECK(cut.contains({"eu-west-1", "us-east-1"}));
+  CHECK(
+      std::holds_alternative<HealFault>(as<Fault>(parse_step_text(scenario, "heal", "f").action)));
+  try {
+    parse_step_text(scenario, "{crash: mars-north-1}", "fault");
+    FAIL("an unknown region was accepted");
+  } catch (const ScenarioError& e) {
+    REQUIRE(e.diagnostics().size() == 1);
+    CHECK(e.diagnostics()[0].to_string().starts_with("fault:1:9: error: unknown region"));
+  }
+  CHECK_THROWS_AS(parse_step_text(scenario, "{heal: [", "fault"), ScenarioError);
+}
+
 }  // namespace
 }  // namespace gtsim::scenarios
