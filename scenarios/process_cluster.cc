@@ -304,6 +304,18 @@ void ProcessCluster::launch(Node& n) {
     argv.push_back("--peers");
     argv.push_back(peers);
   }
+  if (auto http = options_.http_ports.find(n.name); http != options_.http_ports.end()) {
+    std::string http_peers;
+    for (const auto& [name, port] : options_.http_ports) {
+      if (name != n.name)
+        http_peers += fmt::format("{}{}=127.0.0.1:{}", http_peers.empty() ? "" : ",", name, port);
+    }
+    argv.insert(argv.end(), {"--http", fmt::format("127.0.0.1:{}", http->second)});
+    if (!http_peers.empty()) argv.insert(argv.end(), {"--http-peers", http_peers});
+    if (!options_.credentials_file.empty()) {
+      argv.insert(argv.end(), {"--credentials", options_.credentials_file});
+    }
+  }
   const std::string log = file(n, ".log");
   n.process = replication::ChildProcess(argv, log);
   const std::string address = fmt::format("127.0.0.1:{}", n.control_port);

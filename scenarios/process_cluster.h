@@ -41,6 +41,10 @@ struct ProcessClusterOptions {
   std::vector<TableSpec> tables;                 // created in every region at the start
   replication::LinkParams default_link;
   std::map<LinkId, replication::LinkParams> links;  // directed links that differ from the default
+  // Region -> port on 127.0.0.1 of its DynamoDB endpoint (gtsim serve); regions not listed serve
+  // none. Each endpoint knows the others', for UpdateTable's ReplicaUpdates.
+  std::map<std::string, uint16_t> http_ports;
+  std::string credentials_file;  // with http_ports: SigV4 verification (gtsim region --credentials)
   int64_t start_timeout_us = 20'000'000;
 };
 

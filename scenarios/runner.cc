@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <optional>
 #include <random>
 #include <set>
@@ -123,6 +124,8 @@ json key_value(AttributeType type, const std::string& text) {
   }
 }
 
+constexpr Micros kForever = std::numeric_limits<Micros>::max();
+
 class Runner {
  public:
   Runner(const Scenario& scenario, Cluster& cluster, const RunnerOptions& options)
@@ -165,7 +168,7 @@ class Runner {
     Micros workloads_end = 0;
     for (const ActiveWorkload& w : workloads_)
       workloads_end = std::max(workloads_end, w.end_us);
-    if (!stopped()) idle_until(workloads_end);
+    if (!stopped()) idle_until(options_.until_interrupted ? kForever : workloads_end);
     if (!result_.interrupted) sample();
     result_.end_us = cluster_.now_us();
     history_.flush();
@@ -205,6 +208,7 @@ class Runner {
       const Micros at = cluster_.now_us();
       if (at >= next_sample_us_) sample();
       run_due_workloads(at);
+      play_live_steps();
       if (at >= t) return;
     }
   }
@@ -355,6 +359,20 @@ class Runner {
       }
     }
     return "";
+  }
+
+  void play_live_steps() {
+    if (!options_.live_steps) return;
+    for (const LiveStep& live : options_.live_steps()) {
+      std::string error;
+      try {
+        play_fault(live.step, std::get<Fault>(live.step.action));
+      } catch (const DynamoError& e) {
+        if (e.type() != ErrorType::kValidation) throw;
+        error = e.what();
+      }
+      live.done(error);
+    }
   }
 
   void fault_event(const Step& step, const char* name, json detail, Micros at) {

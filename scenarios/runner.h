@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "scenarios/cluster.h"
 #include "scenarios/scenario.h"
@@ -38,6 +39,15 @@ struct RunProgress {
   int64_t pending = 0;     // records pending over all links at the last sample
 };
 
+// A step from outside the scenario file, played as soon as the runner is between two events:
+// a fault typed while `gtsim serve` runs.
+struct LiveStep {
+  Step step;  // a Fault other than add_replica and remove_replica; recorded with its pos.line
+  // Called once the step was played: with "", or with why the cluster refused it (a validation
+  // error such as restarting a region that is not crashed).
+  std::function<void(const std::string& error)> done;
+};
+
 struct RunnerOptions {
   std::string history_path;  // history.jsonl, created or truncated
   Micros status_interval_us = 100 * kMillisecond;
@@ -45,6 +55,10 @@ struct RunnerOptions {
   std::function<void(const RunProgress&)> on_progress;
   // Polled between events; true stops the run where it is (e.g. on Ctrl-C).
   std::function<bool()> interrupted;
+  // Polled between events for live steps to play at once.
+  std::function<std::vector<LiveStep>()> live_steps;
+  // After the last step the run goes on (status samples, live steps) until interrupted.
+  bool until_interrupted = false;
 };
 
 struct RunResult {
