@@ -34,6 +34,19 @@ void add_report_command(CLI::App& app);
 // environment failure (or an interrupted run).
 void add_run_command(CLI::App& app);
 
+// gtsim serve [FILE] [--port BASE] [--out DIR] [--credentials FILE] [--quiet]: starts the
+// scenario's regions (without FILE, the default scenario's) as region processes with DynamoDB
+// endpoints on consecutive ports from BASE, plays the file's steps, takes faults from gtsim fault
+// on port BASE - 1, and on SIGINT or SIGTERM stops every region and writes the run's report.
+// Exit status 0, 1 when an expectation of the file failed, 2 for a bad file, a port in use or an
+// environment failure.
+void add_serve_command(CLI::App& app);
+
+// gtsim fault [--port BASE] FAULT...: plays a fault in the gtsim serve started with --port BASE.
+// Exit status 0 when it was played, 1 when gtsim serve refused it (its reason on stderr), 2 for
+// bad arguments or when no gtsim serve answers.
+void add_fault_command(CLI::App& app);
+
 // gtsim explain RUN_DIR KEY [--table T]: the story of one item in a past run (viz/explain.h).
 // Exit status 0, or 2 when the run directory cannot be read or KEY names no item of it.
 void add_explain_command(CLI::App& app);

@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   gtsim::add_region_command(app);
   gtsim::add_swarm_command(app);
   gtsim::add_run_command(app);
+  gtsim::add_serve_command(app);
+  gtsim::add_fault_command(app);
   gtsim::add_report_command(app);
   gtsim::add_explain_command(app);
   gtsim::add_export_command(app);

@@ -1,16 +1,10 @@
 // gtsim run: plays a scenario against real region processes and prints its replication report.
-#include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 
 #include <fmt/core.h>
@@ -18,16 +12,12 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/run_setup.h"
 #include "model/errors.h"
-#include "scenarios/default_scenario.h"
-#include "scenarios/parser.h"
 #include "scenarios/process_cluster.h"
-#include "scenarios/report.h"
-#include "scenarios/report_json.h"
 #include "scenarios/report_summary.h"
 #include "scenarios/runner.h"
 #include "sim/sim_cluster.h"
-#include "viz/html_report.h"
 
 namespace gtsim {
 namespace {
@@ -44,101 +34,19 @@ struct RunArgs {
   std::string command;           // as typed, for run.json
 };
 
-std::atomic<bool> g_interrupted{false};
-
-extern "C" void on_signal(int) {
-  g_interrupted.store(true);
-}
-
-// Ctrl-C and SIGTERM stop the run between two events; the cluster then stops its children.
-void install_signal_handlers() {
-  struct sigaction action = {};
-  action.sa_handler = on_signal;
-  action.sa_flags = SA_RESTART;  // a control call in progress completes; the runner stops after it
-  sigemptyset(&action.sa_mask);
-  ::sigaction(SIGINT, &action, nullptr);
-  ::sigaction(SIGTERM, &action, nullptr);
-}
-
 [[noreturn]] void fail(int status, const std::string& message) {
   std::fflush(stdout);
   fmt::print(stderr, "gtsim run: {}\n", message);
   throw CLI::RuntimeError(status);
 }
 
-std::string slug(const std::string& name) {
-  std::string out;
-  for (char c : name) {
-    if (std::isalnum(static_cast<unsigned char>(c))) {
-      out += char(std::tolower(static_cast<unsigned char>(c)));
-    } else if (!out.empty() && out.back() != '-') {
-      out += '-';
-    }
-  }
-  while (!out.empty() && out.back() == '-')
-    out.pop_back();
-  return out.empty() ? "scenario" : out.substr(0, 60);
-}
-
-std::string local_time(const char* format) {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  ::localtime_r(&now, &tm);
-  char text[64];
-  std::strftime(text, sizeof text, format, &tm);
-  return text;
-}
-
-// runs/<slug>-<YYYYmmdd-HHMMSS>, or --out; refuses a directory holding anything, since old region
-// files would become this run's starting state.
-fs::path make_run_dir(const RunArgs& args, const scenarios::Scenario& scenario) {
-  fs::path dir = args.out;
-  if (dir.empty()) {
-    const fs::path base =
-        fs::path("runs") / (slug(scenario.name) + "-" + local_time("%Y%m%d-%H%M%S"));
-    dir = base;
-    for (int i = 2; fs::exists(dir); ++i)
-      dir = base.string() + "-" + std::to_string(i);
-  } else if (fs::exists(dir) && !fs::is_empty(dir)) {
-    fail(2, fmt::format("{} is not empty; give a new or empty directory", dir.string()));
-  }
-  std::error_code error;
-  fs::create_directories(dir, error);
-  if (error) fail(2, fmt::format("cannot create {}: {}", dir.string(), error.message()));
-  return dir;
-}
-
-void write_file(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  if (!out.flush()) fail(2, "cannot write " + path.string());
-}
-
 void run(const RunArgs& args) {
-  std::string text, display_name;
-  if (args.file.empty()) {
-    text = std::string(scenarios::default_scenario_yaml());
-    display_name = std::string(scenarios::kDefaultScenarioName);
-  } else {
-    std::ifstream in(args.file, std::ios::binary);
-    if (!in) fail(2, "cannot read " + args.file);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    text = buffer.str();
-    display_name = args.file;
-  }
-  scenarios::Scenario scenario;
-  try {
-    scenario = scenarios::parse_scenario(text, display_name);
-  } catch (const scenarios::ScenarioError& e) {
-    for (const auto& diagnostic : e.diagnostics())
-      fmt::print(stderr, "{}\n", diagnostic.to_string());
-    throw CLI::RuntimeError(2);
-  }
+  const ScenarioText source = read_scenario_text("run", args.file);
+  scenarios::Scenario scenario = parse_or_fail(source);
 
   if (args.seed) scenario.seed = *args.seed;
-  const fs::path dir = make_run_dir(args, scenario);
-  write_file(dir / "scenario.yaml", text);
+  const fs::path dir = make_run_dir("run", args.out, scenario);
+  write_run_file("run", dir / "scenario.yaml", source.text);
   const nlohmann::json metadata = {{"gtsim_version", GTSIM_VERSION},
                                    {"mode", args.deterministic ? "deterministic" : "processes"},
                                    {"scenario", scenario.name},
@@ -146,10 +54,10 @@ void run(const RunArgs& args) {
                                    {"seed", scenario.seed},
                                    {"command", args.command},
                                    {"started_at", local_time("%Y-%m-%dT%H:%M:%S%z")}};
-  write_file(dir / "run.json", metadata.dump(2) + "\n");
+  write_run_file("run", dir / "run.json", metadata.dump(2) + "\n");
 
   const bool progress = !args.quiet && ::isatty(STDERR_FILENO);
-  install_signal_handlers();
+  install_interrupt_handlers();
   scenarios::RunResult result;
   try {
     std::unique_ptr<scenarios::Cluster> cluster;
@@ -162,7 +70,7 @@ void run(const RunArgs& args) {
     }
     scenarios::RunnerOptions options;
     options.history_path = (dir / "history.jsonl").string();
-    options.interrupted = [] { return g_interrupted.load(); };
+    options.interrupted = interrupted;
     if (progress) {
       options.on_progress = [](const scenarios::RunProgress& p) {
         fmt::print(stderr, "\r\033[K{:>8.1f} s  {} operations  {} pending records",
@@ -179,26 +87,20 @@ void run(const RunArgs& args) {
   if (progress) fmt::print(stderr, "\r\033[K");
   if (result.interrupted) fail(2, "interrupted; the run directory " + dir.string() + " is partial");
 
-  try {
-    const scenarios::Report report = scenarios::build_report(scenario, dir.string());
-    const nlohmann::json json = scenarios::report_to_json(report);
-    write_file(dir / "report.json", json.dump(2) + "\n");
-    viz::write_html_report(scenario, report, dir.string());
-    if (args.json) {
-      fmt::print("{}\n", json.dump(2));
-    } else {
-      fmt::print("{}", scenarios::format_summary(report));
-      fmt::print("run directory: {}\n", dir.string());
-      if (args.deterministic) {
-        fmt::print("deterministic, seed {}; replay: gtsim run --deterministic --seed {} {}\n",
-                   scenario.seed, scenario.seed, args.file);
-      }
+  nlohmann::json json;
+  const scenarios::Report report = write_report("run", scenario, dir, json);
+  if (args.json) {
+    fmt::print("{}\n", json.dump(2));
+  } else {
+    fmt::print("{}", scenarios::format_summary(report));
+    fmt::print("run directory: {}\n", dir.string());
+    if (args.deterministic) {
+      fmt::print("deterministic, seed {}; replay: gtsim run --deterministic --seed {} {}\n",
+                 scenario.seed, scenario.seed, args.file);
     }
-    std::fflush(stdout);
-    if (!report.all_passed() || !result.steps_passed) throw CLI::RuntimeError(1);
-  } catch (const DynamoError& e) {
-    fail(2, fmt::format("cannot build the report of {}: {}", dir.string(), e.what()));
   }
+  std::fflush(stdout);
+  if (!report.all_passed() || !result.steps_passed) throw CLI::RuntimeError(1);
 }
 
 }  // namespace

@@ -1,15 +1,19 @@
-"""End-to-end tests of the DynamoDB endpoint with a real client (boto3) against real
-`gtsim region` processes on loopback. Every wait is bounded; every process is killed.
+"""End-to-end tests of the DynamoDB endpoint with a real client (boto3) against real region
+processes on loopback, started by `gtsim serve`. Every wait is bounded; every process is stopped.
 
 Usage: dynamodb_endpoint_test.py GTSIM_BINARY [unittest arguments]
 Exit status 77 (skipped) when boto3 is not installed.
 """
+import json
 import os
+import queue
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -23,12 +27,34 @@ except ImportError:
 
 GTSIM = None
 REGIONS = ["us-east-1", "eu-west-1"]
+SCENARIO = """name: endpoint tests
+regions: [us-east-1, eu-west-1]
+network: {default: {latency: 20ms}}
+tables: []
+steps: []
+"""
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_port_range(count):
+    """A port P such that P - 1 .. P + count - 1 were free a moment ago."""
+    for _ in range(50):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            base = s.getsockname()[1]
+        if base < 2 or base + count > 65535:
+            continue
+        sockets = []
+        try:
+            for port in range(base - 1, base + count):
+                sockets.append(socket.socket())
+                sockets[-1].bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in sockets:
+                s.close()
+    raise RuntimeError("no free range of ports")
 
 
 def wait_until(done, timeout=10.0, step=0.05):
@@ -42,43 +68,72 @@ def wait_until(done, timeout=10.0, step=0.05):
     return done()
 
 
-class Cluster:
-    """Two region processes with DynamoDB endpoints, replicating with 20 ms latency."""
+def processes_mentioning(text):
+    """Pids of live processes whose command line contains text."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                if text.encode() in f.read():
+                    pids.append(int(entry))
+        except OSError:
+            pass
+    return pids
+
+
+class Serve:
+    """`gtsim serve` of two regions replicating with 20 ms latency, on free ports."""
 
     def __init__(self, credentials=None):
         self.dir = tempfile.mkdtemp(prefix="gtsim-api-")
-        with open(os.path.join(self.dir, "secret"), "w") as f:
-            f.write("api-test\n")
-        ports = {r: (free_port(), free_port(), free_port()) for r in REGIONS}
-        self.http = {r: ports[r][2] for r in REGIONS}
-        self.processes = []
-        for r in REGIONS:
-            others = [o for o in REGIONS if o != r]
-            command = [GTSIM, "region", "--name", r, "--db", os.path.join(self.dir, r + ".db"),
-                       "--listen", str(ports[r][0]), "--control", str(ports[r][1]),
-                       "--peers", ",".join(f"{o}=127.0.0.1:{ports[o][0]}" for o in others),
-                       "--secret-file", os.path.join(self.dir, "secret"), "--run-id", "api",
-                       "--latency-ms", "20", "--log-level", "warn",
-                       "--http", str(self.http[r]),
-                       "--http-peers", ",".join(f"{o}=127.0.0.1:{self.http[o]}" for o in others)]
-            if credentials:
-                path = os.path.join(self.dir, "credentials")
-                with open(path, "w") as f:
-                    f.write(f"{credentials[0]} {credentials[1]}\n")
-                command += ["--credentials", path]
-            self.processes.append(subprocess.Popen(command))
-        for r in REGIONS:
-            if not wait_until(lambda: self._accepts(self.http[r])):
-                self.close()
-                raise RuntimeError(f"region {r} did not start")
+        self.run_dir = os.path.join(self.dir, "run")
+        scenario = os.path.join(self.dir, "scenario.yaml")
+        with open(scenario, "w") as f:
+            f.write(SCENARIO)
+        extra = []
+        if credentials:
+            path = os.path.join(self.dir, "credentials")
+            with open(path, "w") as f:
+                f.write(f"{credentials[0]} {credentials[1]}\n")
+            extra = ["--credentials", path]
+        # Another program may take a port between the check and the bind: try a few ranges.
+        for _ in range(3):
+            self.base = free_port_range(len(REGIONS))
+            self.process = subprocess.Popen(
+                [GTSIM, "serve", scenario, "--port", str(self.base), "--out", self.run_dir,
+                 "--quiet"] + extra, stdout=subprocess.PIPE, text=True)
+            self.lines = queue.Queue()
+            threading.Thread(target=self._read_stdout, daemon=True).start()
+            self.http = self._endpoints(timeout=30)
+            if self.http:
+                return
+            self.process.kill()
+            self.process.wait(timeout=10)
+            shutil.rmtree(self.run_dir, ignore_errors=True)
+        self.close()
+        raise RuntimeError("gtsim serve did not start")
 
-    @staticmethod
-    def _accepts(port):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return True
-        except OSError:
-            return False
+    def _read_stdout(self):
+        for line in self.process.stdout:
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def _endpoints(self, timeout):
+        """Region -> port, from the lines gtsim serve prints once every region serves."""
+        endpoints = {}
+        deadline = time.monotonic() + timeout
+        while len(endpoints) < len(REGIONS):
+            try:
+                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                return None
+            if line is None:
+                return None
+            region, url = line.split()
+            endpoints[region] = int(url.rsplit(":", 1)[1])
+        return endpoints
 
     def client(self, region, service="dynamodb", key="test", secret="test"):
         return boto3.client(service, endpoint_url=f"http://127.0.0.1:{self.http[region]}",
@@ -86,10 +141,26 @@ class Cluster:
                             aws_secret_access_key=secret,
                             config=botocore.config.Config(retries={"max_attempts": 1}))
 
+    def fault(self, *words):
+        """Runs `gtsim fault`; its CompletedProcess."""
+        return subprocess.run([GTSIM, "fault", "--port", str(self.base)] + list(words),
+                              capture_output=True, text=True, timeout=60)
+
+    def stop(self):
+        """Ctrl-C: gtsim serve's exit status and what it printed after the endpoints."""
+        self.process.send_signal(signal.SIGINT)
+        status = self.process.wait(timeout=60)
+        output = []
+        while True:
+            line = self.lines.get(timeout=10)
+            if line is None:
+                return status, "".join(output)
+            output.append(line)
+
     def close(self):
-        for p in self.processes:
-            p.kill()
-            p.wait(timeout=10)
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
@@ -113,7 +184,7 @@ def create_global_table(cluster, name):
 class GlobalTableTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.cluster = Cluster()
+        cls.cluster = Serve()
 
     @classmethod
     def tearDownClass(cls):
@@ -203,7 +274,6 @@ class GlobalTableTest(unittest.TestCase):
         crc = response.getheader("x-amz-crc32")
         connection.close()
         import binascii
-        import json
         self.assertEqual(int(crc), binascii.crc32(payload))
         return response.status, json.loads(payload)
 
@@ -244,10 +314,55 @@ class GlobalTableTest(unittest.TestCase):
         self.assertEqual(got["Responses"], [{}, {"Item": {"id": {"S": "3"}}}])
 
 
+class ServeTest(unittest.TestCase):
+    """gtsim serve from start to Ctrl-C: a global table, a partition through gtsim fault, a heal,
+    and the report it leaves."""
+
+    def setUp(self):
+        self.serve = Serve()
+        self.addCleanup(self.serve.close)
+
+    def test_faults_while_serving_and_the_report_at_ctrl_c(self):
+        serve = self.serve
+        east, west = create_global_table(serve, "orders")
+        get = lambda key: west.get_item(TableName="orders", Key={"id": {"S": key}},
+                                        ConsistentRead=True).get("Item")
+        east.put_item(TableName="orders", Item={"id": {"S": "1"}, "state": {"S": "paid"}})
+        self.assertTrue(wait_until(lambda: get("1")), "the write never reached eu-west-1")
+
+        cut = serve.fault("partition", "us-east-1", "eu-west-1")
+        self.assertEqual(cut.returncode, 0, cut.stderr)
+        east.put_item(TableName="orders", Item={"id": {"S": "2"}, "state": {"S": "new"}})
+        time.sleep(0.5)  # 25 times the link's latency
+        self.assertIsNone(get("2"), "a write crossed the partition")
+
+        refused = serve.fault("crash", "mars-north-1")
+        self.assertEqual(refused.returncode, 1)
+        self.assertIn("mars-north-1", refused.stderr)
+        healed = serve.fault("heal")
+        self.assertEqual(healed.returncode, 0, healed.stderr)
+        self.assertTrue(wait_until(lambda: get("2")), "the write never arrived after the heal")
+
+        status, summary = serve.stop()
+        self.assertEqual(status, 0, summary)
+        self.assertIn("run directory:", summary)
+        self.assertEqual(processes_mentioning(serve.run_dir), [], "a region process survived")
+        with open(os.path.join(serve.run_dir, "report.json")) as f:
+            report = json.load(f)
+        self.assertTrue(os.path.exists(os.path.join(serve.run_dir, "report.html")))
+        self.assertTrue(report["convergence"]["converged"])
+        link = next(l for l in report["lag"]["links"]
+                    if (l["from"], l["to"]) == ("us-east-1", "eu-west-1"))
+        self.assertEqual(link["count"], 2, "both writes made through the endpoint have a lag")
+        with open(os.path.join(serve.run_dir, "history.jsonl")) as f:
+            faults = [e["fault"] for e in map(json.loads, f) if e["event"] == "fault"]
+        self.assertEqual(faults, ["partition", "heal"])
+
+
 class SigV4Test(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.cluster = Cluster(credentials=("AKIDGTSIM", "s3cr3t"))
+        cls.cluster = Serve(credentials=("AKIDGTSIM", "s3cr3t"))
 
     @classmethod
     def tearDownClass(cls):
