@@ -182,6 +182,15 @@ std::vector<TableSpec> Region::tables() const {
   return out;
 }
 
+std::optional<int64_t> Region::shortest_retention_us() const {
+  std::optional<int64_t> shortest;
+  for (const auto& [name, spec] : tables_) {
+    int64_t retention = std::min(spec.tombstone_retention_us, spec.stream_retention_us);
+    if (!shortest || retention < *shortest) shortest = retention;
+  }
+  return shortest;
+}
+
 const TableSpec& Region::table(const std::string& name) const {
   auto it = tables_.find(name);
   if (it == tables_.end()) {

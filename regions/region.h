@@ -230,8 +230,11 @@ class Region {
   std::vector<StreamRecord> stream_after(uint64_t after, size_t limit);
   // Trims stream records older than each table's stream retention and purges tombstones older
   // than its tombstone retention (remembering them, so that a late write that resurrects the item
-  // is reported).
+  // is reported). Records a peer has not acknowledged are trimmed too: that peer falls out of sync
+  // (DESIGN.md section 5). The region never trims by itself; replicator/retention.h says when.
   TrimResult trim(int64_t now_us);
+  // The shortest tombstone or stream retention among the tables (nullopt without tables).
+  std::optional<int64_t> shortest_retention_us() const;
   // A digest of a table's visible items and their winning versions; equal digests mean equal
   // replicas.
   std::string table_digest(const std::string& table);

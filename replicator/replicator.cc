@@ -153,6 +153,8 @@ Effects Replicator::tick(int64_t now_us) {
 }
 
 void Replicator::collect(int64_t now_us, Effects& effects) {
+  // Before shipping, so a peer behind what this trim removed is found out of sync at once.
+  earliest(effects.wake_at_us, retention_.run_due(region_, now_us));
   for (auto& [name, p] : peers_) {
     while (std::optional<ChangeBatch> batch = p.shipper.next_batch(region_, now_us)) {
       p.link.send(now_us, Channel::kOutbound, std::move(*batch));

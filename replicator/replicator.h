@@ -6,7 +6,8 @@
 // it wants tick() again. The link model is applied here, at the sender: a message leaves through
 // Effects only once its link says it has arrived, so a driver writes it at once and the peer
 // reads it at the modelled time (Boost.Asio processes on loopback, or the simulator's virtual
-// network in deterministic mode).
+// network in deterministic mode). It also runs the region's retention (retention.h) on every
+// input and wakes for it, so both drivers trim the region by the same rule.
 //
 // Per peer there are two connections (link.h's Channel): the one this region dials carries its
 // own writes out and the peer's acks back; the one the peer dials carries the peer's writes in and
@@ -28,6 +29,7 @@
 
 #include "regions/region.h"
 #include "replicator/link.h"
+#include "replicator/retention.h"
 #include "replicator/shipper.h"
 
 namespace gtsim::replication {
@@ -77,7 +79,8 @@ class Replicator {
                    int64_t now_us);
   // The connection closed (by either side, or after a ProtocolError).
   void closed(const std::string& peer, Channel channel);
-  // Time passed or the region committed local writes: ships what is due.
+  // Time passed or the region committed local writes: ships what is due and trims the region
+  // when retention is due.
   Effects tick(int64_t now_us);
 
   // Faults on this region's outgoing link to `peer`. Throw DynamoError(kValidation) for an
@@ -98,7 +101,8 @@ class Replicator {
 
   Peer& peer(const std::string& name);
   std::string nonce();
-  // Ships due batches and heartbeats, takes due messages off the links, sets the wake time.
+  // Runs retention if due, ships due batches and heartbeats, takes due messages off the links,
+  // sets the wake time.
   void collect(int64_t now_us, Effects& effects);
   void receive_outbound(const std::string& name, Peer& p, const PeerMessage& message,
                         int64_t now_us);
@@ -108,6 +112,7 @@ class Replicator {
   Region& region_;
   ReplicatorOptions options_;
   std::map<std::string, Peer> peers_;
+  Retention retention_;
   std::mt19937_64 nonce_rng_;
 };
 

@@ -12,8 +12,11 @@
 //   4. per region and origin, remote changes are applied in strictly increasing sequence, once
 //      each, and in the end all of them;
 //   5. a region's stream and cursors are consistent (checked after every restart and at the end):
-//      its local changes are exactly sequences 1..last, acknowledged writes among them with their
-//      versions, its applied cursors match what it applied, its stream sequence rises.
+//      its local changes are exactly sequences first..last, where first is 1 unless retention
+//      trimmed older ones, acknowledged writes among them with their versions, its applied cursors
+//      match what it applied, its stream sequence rises.
+// A key whose winner is a delete may hold nothing at all once retention purged its tombstone;
+// its history is then gone, and invariant 3 is not checked for it.
 // The first violation is kept; later checks do nothing.
 //
 // Thread-safety: not thread-safe.

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "model/errors.h"
+#include "replicator/retention.h"
 #include "replicator/wire.h"
 
 using namespace gtsim;
@@ -95,6 +96,20 @@ class Cluster {
     region(in).put(request, now_);
     handle(in, replicator(in).tick(now_));
     pump();
+  }
+
+  void remove(const std::string& in, const std::string& id) {
+    region(in).delete_item({"users", {{"id", AttributeValue(id)}}}, now_);
+    handle(in, replicator(in).tick(now_));
+    pump();
+  }
+
+  // Every region holds `spec` in place of the users table it was created with (still empty).
+  void replace_table(const TableSpec& spec) {
+    for (auto& [name, node] : nodes_) {
+      node.region->delete_table("users");
+      node.region->create_table(spec);
+    }
   }
 
   // Advances time to `until`, waking replicators when they asked.
@@ -361,6 +376,72 @@ TEST_CASE("replicator reports a peer behind the trim point out of sync") {
   CHECK(link_to(c.replicator("a"), "b").out_of_sync);
   CHECK(c.region("b").applied_cursor("a") == 0);
   CHECK(link_to(c.replicator("b"), "a").out_of_sync == false);
+}
+
+TEST_CASE("replicator trims every tenth of the shortest retention, within 1 ms and 1 min") {
+  CHECK(retention_interval_us(kDefaultRetentionUs) == 60'000'000);
+  CHECK(retention_interval_us(2'000'000) == 200'000);
+  CHECK(retention_interval_us(1) == 1'000);
+
+  TempDir dir;
+  auto region = Region::open((dir.path / "a.db").string(), "a", {}, 0);
+  Retention retention;
+  CHECK(retention.run_due(*region, 0) == std::nullopt);  // no table, nothing can expire
+  TableSpec spec = users_table();
+  spec.tombstone_retention_us = 1'000'000;
+  spec.stream_retention_us = 3'000'000;
+  region->create_table(spec);
+  const Key key{{"id", AttributeValue("1")}};
+  region->put({"users", key}, 5);
+  region->delete_item({"users", key}, 10);
+  CHECK(retention.run_due(*region, 20) == 100'020);       // the first input trims at once
+  CHECK(retention.run_due(*region, 100'019) == 100'020);  // not due yet
+  // Due, and the tombstone is exactly one retention old: kept.
+  CHECK(retention.run_due(*region, 1'000'010) == 1'100'010);
+  REQUIRE(region->item_state("users", key));
+  CHECK(retention.run_due(*region, 1'100'010) == 1'200'010);
+  CHECK(!region->item_state("users", key));
+}
+
+TEST_CASE("replicator purges tombstones and trims the stream after their retention, not before") {
+  constexpr int64_t kTombstoneUs = 1'000'000, kStreamUs = 2'000'000, kLinkUs = 1'000;
+  Cluster c({"a", "b"}, constant_link(kLinkUs));
+  TableSpec spec = users_table();
+  spec.tombstone_retention_us = kTombstoneUs;
+  spec.stream_retention_us = kStreamUs;
+  c.replace_table(spec);
+  const int64_t interval = retention_interval_us(kTombstoneUs);
+  const Key key{{"id", AttributeValue("1")}};
+  c.connect_all();
+  c.put("a", "1", "x");
+  c.run_until(c.now() + 10'000);
+  const int64_t deleted_at = c.now();
+  c.remove("a", "1");
+  // One retention after a deleted the item (b deleted it a link's delay later), both keep it.
+  c.run_until(deleted_at + kTombstoneUs);
+  for (const char* name : {"a", "b"}) {
+    INFO(name);
+    std::optional<ItemState> state = c.region(name).item_state("users", key);
+    REQUIRE(state);
+    CHECK(state->is_tombstone());
+  }
+  c.run_until(deleted_at + kTombstoneUs + kLinkUs + interval);
+  CHECK(!c.region("a").item_state("users", key));
+  CHECK(!c.region("b").item_state("users", key));
+  CHECK(c.region("a").stream_after(0, 10).size() == 2);  // the put and the delete
+
+  const int64_t put_at = deleted_at - 10'000;
+  c.run_until(put_at + kStreamUs);
+  CHECK(c.region("a").stream_after(0, 10).size() == 2);
+  c.run_until(deleted_at + kStreamUs + kLinkUs + interval);
+  CHECK(c.region("a").stream_after(0, 10).empty());
+  CHECK(c.region("b").stream_after(0, 10).empty());
+  CHECK(c.region("a").first_retained_local_seq() == 3);
+  // b had every record before they went: it is in sync, and a write still reaches it.
+  CHECK_FALSE(link_to(c.replicator("a"), "b").out_of_sync);
+  c.put("a", "2", "y");
+  c.run_until(c.now() + 10'000);
+  CHECK(c.region("b").applied_cursor("a") == 3);
 }
 
 TEST_CASE("replicator refuses hellos without the shared secret") {

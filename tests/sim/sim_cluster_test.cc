@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "model/errors.h"
+#include "replicator/retention.h"
+#include "sim/invariants.h"
 
 using namespace gtsim;
 using namespace gtsim::sim;
@@ -200,4 +202,65 @@ TEST_CASE("SimCluster refuses unknown regions and links to itself") {
   CHECK_THROWS_AS(cluster.crash("mars-1"), DynamoError);
   CHECK_THROWS_AS(cluster.set_partitioned("eu-west-1", "eu-west-1", true), DynamoError);
   CHECK_THROWS_AS(cluster.call("mars-1", "GetItem", json::object()), DynamoError);
+}
+
+TEST_CASE("SimCluster trims the stream and purges tombstones in a long run, keeping invariants") {
+  constexpr int64_t kTombstoneUs = 2'000'000, kStreamUs = 5'000'000, kWriteEveryUs = 100'000;
+  constexpr int kWrites = 600;  // a minute of virtual time
+  TempDir dir;
+  SimClusterOptions o = options(dir.path.string(), 5, replication::constant_link(10'000));
+  o.tables[0].tombstone_retention_us = kTombstoneUs;
+  o.tables[0].stream_retention_us = kStreamUs;
+  InvariantChecker checker(o.tables[0]);
+  o.on_applied = [&](const std::string& region, int64_t, const ApplyOutcome& outcome) {
+    checker.applied(region, outcome);
+  };
+  SimCluster cluster(std::move(o));
+  // The most a stream can hold: one record per write of the last retention and trim interval,
+  // and a few in flight.
+  const size_t bound =
+      size_t((kStreamUs + replication::retention_interval_us(kTombstoneUs)) / kWriteEveryUs) + 5;
+  size_t largest_stream = 0;
+  for (int i = 0; i < kWrites; ++i) {
+    cluster.advance_to(i * kWriteEveryUs);
+    const std::string& region = kRegions[i % 3];
+    const std::string key = "k" + std::to_string(i % 7);
+    if (i % 10 == 3) {
+      json response = cluster.call(region, "DeleteItem",
+                                   {{"TableName", "users"}, {"Key", {{"id", {{"S", key}}}}}});
+      checker.acknowledged(key, version_from_json(response.at("Version")), std::nullopt);
+    } else {
+      const std::string value = "v" + std::to_string(i);
+      json response = put(cluster, region, key, value);
+      checker.acknowledged(key, version_from_json(response.at("Version")),
+                           item_from_json({{"id", {{"S", key}}}, {"v", {{"S", value}}}}));
+    }
+    for (const std::string& name : kRegions) {
+      largest_stream =
+          std::max(largest_stream, cluster.region(name)->stream_after(0, kWrites * 2).size());
+    }
+  }
+  CHECK(largest_stream > bound / 2);  // records were kept for their retention...
+  CHECK(largest_stream <= bound);     // ...and no longer
+  // Quiet for longer than both retentions: every stream record and tombstone is gone.
+  cluster.advance_to(cluster.now_us() + kStreamUs + 1'000'000);
+  for (const std::string& name : kRegions) {
+    INFO(name);
+    Region& region = *cluster.region(name);
+    CHECK(region.stream_after(0, kWrites * 2).empty());
+    CHECK(region.first_retained_local_seq() == region.last_local_seq() + 1);
+    for (int k = 0; k < 7; ++k) {
+      std::optional<ItemState> state =
+          region.item_state("users", {{"id", AttributeValue("k" + std::to_string(k))}});
+      CHECK((!state || !state->is_tombstone()));
+    }
+  }
+  REQUIRE(settle(cluster));
+  for (const replication::RegionStatus& status : cluster.status()) {
+    for (const replication::LinkStatus& link : status.links)
+      CHECK_FALSE(link.out_of_sync);
+  }
+  checker.check_final(cluster);
+  INFO((checker.violation() ? checker.violation()->detail : ""));
+  CHECK_FALSE(checker.violation());
 }
