@@ -222,3 +222,19 @@ TEST_CASE("gtsim run with no file plays the default scenario and leaves a run di
   // A directory that already holds a run is refused.
   CHECK(run_gtsim("run --quiet --out " + out.string()) == 2);
 }
+
+TEST_CASE("gtsim run purges tombstones on time in processes and in simulation: a resurrection") {
+  // The example's expectations hold only if the retention of a 1 s tombstone ran during its 3 s
+  // partition: without it the delete wins everywhere and nothing is resurrected.
+  const std::string example = std::string(GTSIM_EXAMPLES_DIR) + "/13-tombstone-resurrection.yaml";
+  TempDir dir;
+  for (const char* mode : {"", "--deterministic "}) {
+    INFO("mode: ", mode);
+    const fs::path out = dir.path / (*mode ? "simulated" : "processes");
+    CHECK(run_gtsim("run --quiet " + std::string(mode) + "--out " + out.string() + " " + example) ==
+          0);
+    const json report = json::parse(read_text(out / "report.json"));
+    CHECK(report["resurrections"]["count"] == 1);
+    CHECK(report["resurrections"]["list"][0]["region"] == "us-east-1");
+  }
+}
