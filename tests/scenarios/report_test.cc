@@ -1,5 +1,5 @@
-// Reports built from synthetic run directories: real region files written through the Region API
-// with chosen true times, and a hand-written history.jsonl.
+// Reports built from synthetic run directories (tests/support/run_fixture.h): real region files
+// written through the Region API with chosen true times, and a hand-written history.jsonl.
 #include <doctest/doctest.h>
 
 #include <sys/wait.h>
@@ -20,96 +20,21 @@
 #include "scenarios/report_json.h"
 #include "scenarios/report_summary.h"
 #include "tests/regions/test_region.h"
+#include "tests/support/run_fixture.h"
 
 namespace gtsim::scenarios {
 namespace {
 
+using gtsim::testing::id;
+using gtsim::testing::RunFixture;
 using gtsim::testing::TempDir;
 using nlohmann::json;
 
-Key id(const std::string& value) {
-  return {{"id", AttributeValue(value)}};
+// Writes the run's files and builds its report.
+Report finish(RunFixture& run, const std::string& scenario_yaml) {
+  run.finish(scenario_yaml);
+  return build_report(parse_scenario(scenario_yaml, "scenario.yaml"), run.dir());
 }
-
-Item person(const std::string& key, const std::string& name) {
-  return {{"id", AttributeValue(key)}, {"name", AttributeValue(name)}};
-}
-
-// A run directory under construction: region files, history lines and the scenario text.
-class RunBuilder {
- public:
-  RunBuilder(const std::vector<std::string>& regions,
-             TableSpec table = gtsim::testing::users_table()) {
-    for (const std::string& name : regions) {
-      regions_[name] = gtsim::Region::open(dir_.file(name + ".db"), name, {}, 0);
-      regions_[name]->create_table(table);
-    }
-  }
-
-  gtsim::Region& operator[](const std::string& name) { return *regions_.at(name); }
-  std::string path() const { return dir_.file(""); }
-
-  // Ships every change of `from` that `to` lacks, applied at true time `at`.
-  void ship(const std::string& from, const std::string& to, int64_t at) {
-    gtsim::Region& receiver = *regions_.at(to);
-    receiver.apply_remote_batch(
-        from, regions_.at(from)->local_changes_after(receiver.applied_cursor(from), 1000), at);
-  }
-
-  // An operation's invoke and ok events.
-  void op(const std::string& region, const std::string& operation, json request, int64_t invoked,
-          int64_t completed, json response) {
-    const int64_t number = ++ops_;
-    event({{"event", "invoke"},
-           {"op", number},
-           {"region", region},
-           {"operation", operation},
-           {"request", request},
-           {"true_us", invoked},
-           {"source", "step"},
-           {"line", nullptr}});
-    event({{"event", "ok"},
-           {"op", number},
-           {"region", region},
-           {"true_us", completed},
-           {"response", response}});
-  }
-  void put(const std::string& region, const Item& item, int64_t at) {
-    const WriteResult result = (*this)[region].put({"users", item}, at);
-    op(region, "PutItem", {{"TableName", "users"}, {"Item", item_to_json(item)}}, at, at + 500,
-       {{"Version", version_to_json(result.version)}});
-  }
-  void remove(const std::string& region, const std::string& key, int64_t at) {
-    const WriteResult result = (*this)[region].delete_item({"users", id(key)}, at);
-    op(region, "DeleteItem", {{"TableName", "users"}, {"Key", item_to_json(id(key))}}, at, at + 500,
-       {{"Version", version_to_json(result.version)}});
-  }
-  void get(const std::string& region, const std::string& key, int64_t at) {
-    const GetResult result = (*this)[region].get({"users", id(key)});
-    json response = json::object();
-    if (result.item) {
-      response["Item"] = item_to_json(*result.item);
-      response["Version"] = version_to_json(*result.version);
-    }
-    op(region, "GetItem", {{"TableName", "users"}, {"Key", item_to_json(id(key))}}, at, at + 300,
-       response);
-  }
-  void event(const json& line) { history_ += line.dump() + "\n"; }
-
-  // Writes history.jsonl and scenario.yaml, closes the region files and returns the report.
-  Report finish(const std::string& scenario_yaml) {
-    std::ofstream(dir_.file("history.jsonl")) << history_;
-    std::ofstream(dir_.file("scenario.yaml")) << scenario_yaml;
-    regions_.clear();
-    return build_report(parse_scenario(scenario_yaml, "scenario.yaml"), path());
-  }
-
- private:
-  TempDir dir_;
-  std::map<std::string, std::unique_ptr<gtsim::Region>> regions_;
-  std::string history_;
-  int64_t ops_ = 0;
-};
 
 const std::string kConcurrentYaml = R"(name: concurrent writes
 regions: [us-east-1, eu-west-1, ap-southeast-2]
@@ -133,51 +58,25 @@ expect:
 
 // us-east-1 writes alice at 1 ms, eu-west-1 writes bob at 6 ms; the links take 35 ms between
 // them and 100 ms to ap-southeast-2, which reads the item while it is on its way.
-Report concurrent_run(RunBuilder& run) {
-  run.event({{"event", "status"},
-             {"true_us", 0},
-             {"regions", json::array({{{"region", "us-east-1"},
-                                       {"links", json::array({{{"peer", "eu-west-1"},
-                                                               {"pending", 0},
-                                                               {"connected", true},
-                                                               {"partitioned", false},
-                                                               {"paused", false}}})}}})}});
-  run.put("us-east-1", person("42", "alice"), 1000);
-  run.put("eu-west-1", person("42", "bob"), 6000);
+Report concurrent_run(RunFixture& run) {
+  run.status(0, "us-east-1", "eu-west-1", 0);
+  run.put("us-east-1", "42", "alice", 1000);
+  run.put("eu-west-1", "42", "bob", 6000);
   run.ship("us-east-1", "eu-west-1", 36000);
   run.ship("eu-west-1", "us-east-1", 41000);
   run.get("us-east-1", "42", 50000);
   for (int i = 0; i < 7; ++i)
     run.get("ap-southeast-2", "42", 50000 + i);
-  run.event({{"event", "status"},
-             {"true_us", 100000},
-             {"regions", json::array({{{"region", "us-east-1"},
-                                       {"links", json::array({{{"peer", "eu-west-1"},
-                                                               {"pending", 3},
-                                                               {"connected", false},
-                                                               {"partitioned", true},
-                                                               {"paused", false}}})}}})}});
+  run.status(100000, "us-east-1", "eu-west-1", 3, true);
   run.ship("us-east-1", "ap-southeast-2", 101000);
   run.get("ap-southeast-2", "42", 103000);
   run.ship("eu-west-1", "ap-southeast-2", 106000);
-  run.event({{"event", "fault"},
-             {"true_us", 200000},
-             {"fault", "heal"},
-             {"detail", json::object()},
-             {"line", 9}});
-  for (auto [at, pending] : {std::pair{300000, 2}, std::pair{400000, 0}}) {
-    run.event({{"event", "status"},
-               {"true_us", at},
-               {"regions", json::array({{{"region", "us-east-1"},
-                                         {"links", json::array({{{"peer", "eu-west-1"},
-                                                                 {"pending", pending},
-                                                                 {"connected", true},
-                                                                 {"partitioned", false},
-                                                                 {"paused", false}}})}}})}});
-  }
+  run.fault("heal", 9, 200000);
+  run.status(300000, "us-east-1", "eu-west-1", 2);
+  run.status(400000, "us-east-1", "eu-west-1", 0);
   run.event(
       {{"event", "step_failed"}, {"true_us", 400000}, {"line", 5}, {"message", "wait timed out"}});
-  return run.finish(kConcurrentYaml);
+  return finish(run, kConcurrentYaml);
 }
 
 const ExpectationResult& expectation(const Report& report, const std::string& text) {
@@ -189,7 +88,7 @@ const ExpectationResult& expectation(const Report& report, const std::string& te
 }
 
 TEST_CASE("report lag statistics per link and overall from the apply logs") {
-  RunBuilder run({"us-east-1", "eu-west-1", "ap-southeast-2"});
+  RunFixture run({"us-east-1", "eu-west-1", "ap-southeast-2"});
   const Report report = concurrent_run(run);
   REQUIRE(report.links.size() == 6);
   auto link = [&](const std::string& from, const std::string& to) {
@@ -215,7 +114,7 @@ TEST_CASE("report lag statistics per link and overall from the apply logs") {
 }
 
 TEST_CASE("report concurrent writes as one conflict with its winner and why") {
-  RunBuilder run({"us-east-1", "eu-west-1", "ap-southeast-2"});
+  RunFixture run({"us-east-1", "eu-west-1", "ap-southeast-2"});
   const Report report = concurrent_run(run);
   REQUIRE(report.conflicts.size() == 1);
   const Conflict& c = report.conflicts[0];
@@ -239,7 +138,7 @@ TEST_CASE("report concurrent writes as one conflict with its winner and why") {
 }
 
 TEST_CASE("report stale reads with how stale and the write they missed") {
-  RunBuilder run({"us-east-1", "eu-west-1", "ap-southeast-2"});
+  RunFixture run({"us-east-1", "eu-west-1", "ap-southeast-2"});
   const Report report = concurrent_run(run);
   // us-east-1's read at 50 ms saw bob: not stale. ap-southeast-2 saw nothing seven times, then
   // alice, which is older than bob.
@@ -260,7 +159,7 @@ TEST_CASE("report stale reads with how stale and the write they missed") {
 }
 
 TEST_CASE("report convergence backlog and expectations of a converged run") {
-  RunBuilder run({"us-east-1", "eu-west-1", "ap-southeast-2"});
+  RunFixture run({"us-east-1", "eu-west-1", "ap-southeast-2"});
   const Report report = concurrent_run(run);
   CHECK(report.convergence.converged);
   CHECK(report.convergence.last_write_us == 6000);
@@ -301,8 +200,8 @@ TEST_CASE("report convergence backlog and expectations of a converged run") {
 TEST_CASE("report a delete lost to a concurrent update that resurrects after the purge") {
   TableSpec table = gtsim::testing::users_table();
   table.tombstone_retention_us = 1000;
-  RunBuilder run({"us-east-1", "eu-west-1"}, table);
-  run.put("us-east-1", person("7", "carol"), 1000);
+  RunFixture run({"us-east-1", "eu-west-1"}, table);
+  run.put("us-east-1", "7", "carol", 1000);
   run.ship("us-east-1", "eu-west-1", 2000);
   run.remove("eu-west-1", "7", 3000);
   const WriteResult update = run["us-east-1"].update(
@@ -312,7 +211,7 @@ TEST_CASE("report a delete lost to a concurrent update that resurrects after the
   CHECK(run["eu-west-1"].trim(10000).tombstones_purged == 1);
   run.ship("us-east-1", "eu-west-1", 11000);
   run.ship("eu-west-1", "us-east-1", 12000);
-  const Report report = run.finish(R"(name: resurrection
+  const Report report = finish(run, R"(name: resurrection
 regions: [us-east-1, eu-west-1]
 tables: [{name: users, partition_key: id}]
 steps: [{wait: 1s}]
@@ -333,11 +232,11 @@ expect: {resurrections: 1, lost_writes: 1, converged: true}
 }
 
 TEST_CASE("report divergent replicas and a sequential overwrite that loses nothing") {
-  RunBuilder run({"us-east-1", "eu-west-1"});
-  run.put("us-east-1", person("1", "erin"), 1000);
+  RunFixture run({"us-east-1", "eu-west-1"});
+  run.put("us-east-1", "1", "erin", 1000);
   run.ship("us-east-1", "eu-west-1", 2000);
-  run.put("eu-west-1", person("1", "frank"), 3000);  // built on erin: no conflict
-  const Report report = run.finish(R"(name: divergent
+  run.put("eu-west-1", "1", "frank", 3000);  // built on erin: no conflict
+  const Report report = finish(run, R"(name: divergent
 regions: [us-east-1, eu-west-1]
 tables: [{name: users, partition_key: id}]
 steps: [{wait: 1s}]
@@ -360,7 +259,7 @@ expect: {converged: true, convergence_time: "< 1s", conflicts: 0, lost_writes: 0
 }
 
 TEST_CASE("report catch-up only on the links a restart or resume freed") {
-  RunBuilder run({"us-east-1", "eu-west-1", "ap-southeast-2"});
+  RunFixture run({"us-east-1", "eu-west-1", "ap-southeast-2"});
   auto status = [&](int64_t at, int64_t to_eu, int64_t to_ap) {
     json links = json::array({{{"peer", "eu-west-1"}, {"pending", to_eu}},
                               {{"peer", "ap-southeast-2"}, {"pending", to_ap}}});
@@ -370,23 +269,16 @@ TEST_CASE("report catch-up only on the links a restart or resume freed") {
   };
   status(0, 0, 0);
   status(100, 5, 4);
-  run.event({{"event", "fault"},
-             {"true_us", 150},
-             {"fault", "restart"},
-             {"detail", {{"region", "eu-west-1"}}},
-             {"line", 7}});
+  run.fault("restart", 7, 150, {{"region", "eu-west-1"}});
   status(200, 6, 4);
   status(300, 0, 4);
-  run.event(
-      {{"event", "fault"},
-       {"true_us", 350},
-       {"fault", "resume"},
-       {"detail", {{"links", json::array({{{"from", "us-east-1"}, {"to", "ap-southeast-2"}}})}}},
-       {"line", 8}});
+  run.fault("resume", 8, 350,
+            {{"links", json::array({{{"from", "us-east-1"}, {"to", "ap-southeast-2"}}})}});
   status(400, 0, 1);
-  const Report report = run.finish(
-      "name: t\nregions: [us-east-1, eu-west-1, ap-southeast-2]\ntables: [{name: users, "
-      "partition_key: id}]\nsteps: [{wait: 1s}]\n");
+  const Report report =
+      finish(run,
+             "name: t\nregions: [us-east-1, eu-west-1, ap-southeast-2]\ntables: [{name: users, "
+             "partition_key: id}]\nsteps: [{wait: 1s}]\n");
   REQUIRE(report.catch_ups.size() == 2);
   CHECK(report.catch_ups[0].link == LinkId{"us-east-1", "eu-west-1"});
   CHECK(report.catch_ups[0].backlog == 6);
@@ -427,8 +319,8 @@ TEST_CASE("report lag statistics use nearest rank and a round bucket width") {
 }
 
 TEST_CASE("report JSON is byte-identical for identical runs and carries its schema version") {
-  RunBuilder first({"us-east-1", "eu-west-1", "ap-southeast-2"});
-  RunBuilder second({"us-east-1", "eu-west-1", "ap-southeast-2"});
+  RunFixture first({"us-east-1", "eu-west-1", "ap-southeast-2"});
+  RunFixture second({"us-east-1", "eu-west-1", "ap-southeast-2"});
   const std::string a = report_to_json(concurrent_run(first)).dump(2);
   const std::string b = report_to_json(concurrent_run(second)).dump(2);
   CHECK(a == b);
@@ -444,7 +336,7 @@ TEST_CASE("report JSON is byte-identical for identical runs and carries its sche
 }
 
 TEST_CASE("report summary shows the lag table, capped lists and verdicts") {
-  RunBuilder run({"us-east-1", "eu-west-1", "ap-southeast-2"});
+  RunFixture run({"us-east-1", "eu-west-1", "ap-southeast-2"});
   const std::string summary = format_summary(concurrent_run(run));
   INFO(summary);
   // The link column is as wide as the longest link name.
@@ -464,13 +356,13 @@ TEST_CASE("report summary shows the lag table, capped lists and verdicts") {
 }
 
 TEST_CASE("report refuses a malformed history naming file and line") {
-  RunBuilder run({"us-east-1", "eu-west-1"});
-  run.put("us-east-1", person("1", "erin"), 1000);
+  RunFixture run({"us-east-1", "eu-west-1"});
+  run.put("us-east-1", "1", "erin", 1000);
   run.event({{"event", "ok"}, {"op", 99}, {"true_us", 2000}, {"response", json::object()}});
   try {
-    run.finish(
-        "name: t\nregions: [us-east-1, eu-west-1]\ntables: [{name: users, partition_key: "
-        "id}]\nsteps: [{wait: 1s}]\n");
+    finish(run,
+           "name: t\nregions: [us-east-1, eu-west-1]\ntables: [{name: users, partition_key: "
+           "id}]\nsteps: [{wait: 1s}]\n");
     FAIL("no error");
   } catch (const DynamoError& e) {
     CHECK(std::string(e.what()) == "history.jsonl:3: ok for an op that was never invoked");
@@ -489,12 +381,12 @@ TEST_CASE("report refuses a run directory without a region file") {
 }
 
 TEST_CASE("report command prints the summary or the JSON of a past run") {
-  RunBuilder run({"us-east-1", "eu-west-1", "ap-southeast-2"});
+  RunFixture run({"us-east-1", "eu-west-1", "ap-southeast-2"});
   concurrent_run(run);
   auto gtsim = [&](const std::string& args) {
     std::string output;
     FILE* pipe =
-        popen((std::string(GTSIM_BINARY) + " report " + run.path() + args + " 2>&1").c_str(), "r");
+        popen((std::string(GTSIM_BINARY) + " report " + run.dir() + args + " 2>&1").c_str(), "r");
     REQUIRE(pipe != nullptr);
     char buffer[4096];
     while (size_t n = fread(buffer, 1, sizeof buffer, pipe))

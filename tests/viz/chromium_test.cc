@@ -87,7 +87,7 @@ void check_in_browser(const std::string& name, const std::string& html, size_t r
 }
 
 TEST_CASE("report.html loads in headless chromium with no errors and no fetches") {
-  testing::TestRun run(testing::kRegions);
+  gtsim::testing::RunFixture run(testing::kRegions);
   testing::race_run(run);
   const testing::Loaded loaded = testing::load(run.dir());
   check_in_browser("race_report", render_html(loaded.scenario, loaded.report, *loaded.index), 3,

@@ -13,15 +13,15 @@
 namespace gtsim::viz {
 namespace {
 
+using gtsim::testing::RunFixture;
 using testing::kRegions;
-using testing::TestRun;
 
 bool has(const std::string& text, const std::string& what) {
   return text.find(what) != std::string::npos;
 }
 
 TEST_CASE("explain tells every version, its arrivals, the winner and the lost write") {
-  TestRun run(kRegions);
+  RunFixture run(kRegions);
   testing::race_run(run);
   const testing::Loaded loaded = testing::load(run.dir());
   const ItemId item = parse_item(loaded.scenario, "", "{id: \"42\"}");
@@ -55,7 +55,7 @@ TEST_CASE("explain tells every version, its arrivals, the winner and the lost wr
 }
 
 TEST_CASE("explain a sequential overwrite as causally later with nothing lost") {
-  TestRun run(kRegions);
+  RunFixture run(kRegions);
   testing::race_run(run);
   const testing::Loaded loaded = testing::load(run.dir());
   const std::string text = explain_item(loaded.report, *loaded.index,
@@ -69,7 +69,7 @@ TEST_CASE("explain a sequential overwrite as causally later with nothing lost") 
 }
 
 TEST_CASE("explain refuses keys and tables it cannot resolve") {
-  TestRun run(kRegions);
+  RunFixture run(kRegions);
   testing::race_run(run);
   const testing::Loaded loaded = testing::load(run.dir());
   CHECK_THROWS_WITH_AS(parse_item(loaded.scenario, "orders", "{id: \"42\"}"),
@@ -104,7 +104,7 @@ std::pair<int, std::string> gtsim(const std::string& args) {
 }
 
 TEST_CASE("explain command prints the story or says why it cannot") {
-  TestRun run(kRegions);
+  RunFixture run(kRegions);
   testing::race_run(run);
   const auto [status, text] = gtsim("explain " + run.dir() + " '{id: \"42\"}'");
   CHECK(status == 0);

@@ -18,9 +18,9 @@
 namespace gtsim::viz {
 namespace {
 
+using gtsim::testing::RunFixture;
 using nlohmann::json;
 using testing::kRegions;
-using testing::TestRun;
 
 struct ShivizEvent {
   std::string text, host;
@@ -85,7 +85,7 @@ size_t check_vector_clocks(const std::vector<ShivizEvent>& events) {
 }
 
 TEST_CASE("shiviz log follows ShiViz's format with one receive per replicated apply") {
-  TestRun run(kRegions);
+  RunFixture run(kRegions);
   testing::race_run(run);
   const testing::Loaded loaded = testing::load(run.dir());
   const std::string log = shiviz_log(*loaded.index, loaded.report.regions);
@@ -103,7 +103,7 @@ TEST_CASE("shiviz log follows ShiViz's format with one receive per replicated ap
 }
 
 TEST_CASE("elle history is a valid rw-register history") {
-  TestRun run(kRegions);
+  RunFixture run(kRegions);
   testing::race_run(run);
   const testing::Loaded loaded = testing::load(run.dir());
   const json history = elle_history(loaded.scenario, *loaded.index);
@@ -172,7 +172,7 @@ std::string read_file(const std::string& path) {
 }
 
 TEST_CASE("export command writes html, shiviz and elle files") {
-  TestRun run(kRegions);
+  RunFixture run(kRegions);
   testing::race_run(run);
   const testing::Loaded loaded = testing::load(run.dir());
   CHECK(gtsim("export " + run.dir() + " shiviz " + run.dir() + "/run.shiviz").first == 0);

@@ -15,8 +15,8 @@
 namespace gtsim::viz {
 namespace {
 
+using gtsim::testing::RunFixture;
 using testing::kRegions;
-using testing::TestRun;
 
 size_t count(const std::string& text, const std::string& what) {
   size_t n = 0;
@@ -33,7 +33,7 @@ std::string view(const std::string& html, const std::string& id) {
 }
 
 TEST_CASE("html report shows one lane per region, conflicts, lost writes and faults") {
-  TestRun run(kRegions);
+  RunFixture run(kRegions);
   testing::race_run(run);
   const testing::Loaded loaded = testing::load(run.dir());
   const std::string html = render_html(loaded.scenario, loaded.report, *loaded.index);
@@ -81,7 +81,7 @@ TEST_CASE("html report shows one lane per region, conflicts, lost writes and fau
 }
 
 TEST_CASE("html report is identical for identical runs and written by write_html_report") {
-  TestRun first(kRegions), second(kRegions);
+  RunFixture first(kRegions), second(kRegions);
   testing::race_run(first);
   testing::race_run(second);
   const testing::Loaded a = testing::load(first.dir());
@@ -97,7 +97,7 @@ TEST_CASE("html report is identical for identical runs and written by write_html
 }
 
 TEST_CASE("html report samples replication arrows of a large run and says how many it shows") {
-  TestRun run({"us-east-1", "eu-west-1"});
+  RunFixture run({"us-east-1", "eu-west-1"});
   // 400 writes over 40 keys, each shipped: 400 arrows, two of them a conflict.
   for (int i = 0; i < 400; ++i) {
     const std::string region = i % 2 ? "eu-west-1" : "us-east-1";
