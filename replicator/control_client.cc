@@ -85,12 +85,17 @@ nlohmann::json ControlClient::call(const std::string& operation, const nlohmann:
 }
 
 template <typename Fill>
-void ControlClient::fault(Fill fill) {
-  Frame frame = round_trip([&](wire::ControlRequest::Builder r) { fill(r.initFault()); });
+void ControlClient::request_done(Fill fill) {
+  Frame frame = round_trip(fill);
   with_response(frame, [](wire::ControlResponse::Reader response) {
     if (response.which() != wire::ControlResponse::DONE) throw ProtocolError("expected done");
     return 0;
   });
+}
+
+template <typename Fill>
+void ControlClient::fault(Fill fill) {
+  request_done([&](wire::ControlRequest::Builder r) { fill(r.initFault()); });
 }
 
 void ControlClient::set_link(const std::string& peer, const LinkParams& params) {
@@ -135,6 +140,36 @@ RegionStatus ControlClient::status() {
     if (response.which() != wire::ControlResponse::STATUS) throw ProtocolError("expected status");
     return read_status(response.getStatus());
   });
+}
+
+nlohmann::json ControlClient::snapshot() {
+  Frame frame = round_trip([](wire::ControlRequest::Builder r) { r.setSnapshot(); });
+  return with_response(frame, [](wire::ControlResponse::Reader response) {
+    if (response.which() != wire::ControlResponse::RESULT) throw ProtocolError("expected a result");
+    return nlohmann::json::parse(capnp_text(response.getResult()));
+  });
+}
+
+void ControlClient::load_snapshot(const nlohmann::json& snapshot) {
+  request_done([&](wire::ControlRequest::Builder r) { r.setLoadSnapshot(snapshot.dump()); });
+}
+
+void ControlClient::add_peer(const std::string& peer, const std::string& address,
+                             const LinkParams& params) {
+  request_done([&](wire::ControlRequest::Builder r) {
+    auto add = r.initAddPeer();
+    add.setPeer(peer);
+    add.setAddress(address);
+    write_link_params(params, add.initParams());
+  });
+}
+
+void ControlClient::remove_peer(const std::string& peer) {
+  request_done([&](wire::ControlRequest::Builder r) { r.setRemovePeer(peer); });
+}
+
+void ControlClient::drop_replicas() {
+  request_done([](wire::ControlRequest::Builder r) { r.setDropReplicas(); });
 }
 
 }  // namespace gtsim::replication

@@ -37,6 +37,13 @@ class ControlClient {
 
   RegionStatus status();
 
+  // Replica membership, as protocol.capnp's ControlRequest describes each request.
+  nlohmann::json snapshot();
+  void load_snapshot(const nlohmann::json& snapshot);
+  void add_peer(const std::string& peer, const std::string& address, const LinkParams& params);
+  void remove_peer(const std::string& peer);
+  void drop_replicas();
+
  private:
   // Sends the request built by `fill` and returns the raw response frame.
   template <typename Fill>
@@ -44,6 +51,9 @@ class ControlClient {
   // Sends a fault and checks it was accepted.
   template <typename Fill>
   void fault(Fill fill);
+  // Sends the request built by `fill` and checks it was accepted.
+  template <typename Fill>
+  void request_done(Fill fill);
 
   boost::asio::io_context io_;
   boost::asio::ip::tcp::socket socket_;

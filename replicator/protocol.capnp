@@ -134,6 +134,21 @@ struct ControlRequest {
     }
     fault @4 :Fault;
     status @5 :Void;
+    # Replica membership (add-replica, remove-replica); each is answered with `done`, except
+    # `snapshot`, answered with `result`: a full copy of this region (regions/snapshot_json.h).
+    snapshot @6 :Void;
+    # Seeds this empty region with a snapshot's JSON, before any peer ships to it.
+    loadSnapshot @7 :Text;
+    # Adds a peer: this region dials it at `address` and ships to it over a link of `params`.
+    addPeer :group {
+      peer @8 :Text;
+      address @9 :Text;
+      params @10 :LinkParams;
+    }
+    # Forgets a peer: both connections with it close and nothing more is shipped or accepted.
+    removePeer @11 :Text;
+    # Deletes this region's replica of every table.
+    dropReplicas @12 :Void;
   }
 }
 

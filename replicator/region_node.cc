@@ -18,6 +18,11 @@ nlohmann::json RegionNode::call(const std::string& operation, const nlohmann::js
   return result;
 }
 
+void RegionNode::drop_replicas() {
+  for (const TableSpec& table : region_->tables())
+    region_->delete_table(table.name);
+}
+
 RegionStatus RegionNode::status(int64_t now_us) {
   RegionStatus s{region_->name(),
                  now_us,

@@ -46,6 +46,10 @@ class RegionNode {
   nlohmann::json call(const std::string& operation, const nlohmann::json& request, int64_t now_us,
                       Effects& effects);
 
+  // Removes this region's replica of every table (remove-replica): its items go, as DynamoDB
+  // deletes a removed replica's table; its stream and apply log stay for the report.
+  void drop_replicas();
+
   // What the region reports about itself at `now_us`: sequence, links, cursors, table digests.
   RegionStatus status(int64_t now_us);
 

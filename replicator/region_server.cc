@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/errors.h"
+#include "regions/snapshot_json.h"
 #include "replicator/control.h"
 #include "replicator/region_node.h"
 
@@ -159,10 +160,8 @@ struct RegionServer::Impl : std::enable_shared_from_this<Impl> {
         io, [self] { return self->accept_control(); }, asio::detached);
     asio::co_spawn(
         io, [self] { return self->run_timer(); }, asio::detached);
-    for (const auto& [peer, endpoint] : peer_endpoints) {
-      asio::co_spawn(
-          io, [self, peer] { return self->dial(peer); }, asio::detached);
-    }
+    for (const auto& [peer, endpoint] : peer_endpoints)
+      spawn_dial(peer);
     spdlog::info("region {} serving peers on {}, control on {}", options.name,
                  peer_acceptor.local_endpoint().port(), control_acceptor.local_endpoint().port());
   }
@@ -232,12 +231,20 @@ struct RegionServer::Impl : std::enable_shared_from_this<Impl> {
     c->close();
   }
 
+  void spawn_dial(const std::string& peer) {
+    auto self = shared_from_this();
+    asio::co_spawn(
+        io, [self, peer] { return self->dial(peer); }, asio::detached);
+  }
+
+  // Dials `peer` again whenever the connection ends, until the peer is removed.
   awaitable<void> dial(std::string peer) {
     auto backoff = std::chrono::milliseconds(50);
     asio::steady_timer pause(io);
-    for (;;) {
+    while (peer_endpoints.contains(peer)) {
       tcp::socket socket(io);
       auto [ec] = co_await socket.async_connect(peer_endpoints.at(peer), kNoThrow);
+      if (!peer_endpoints.contains(peer)) co_return;  // removed while connecting
       if (!ec) {
         auto c = spawn_connection(std::move(socket), "outbound to " + peer);
         c->authenticated = true;  // the peer proves itself in its answer, checked by received()
@@ -364,6 +371,54 @@ struct RegionServer::Impl : std::enable_shared_from_this<Impl> {
           return;
         case wire::ControlRequest::STATUS:
           write_status(node.status(now), response.initStatus());
+          return;
+        case wire::ControlRequest::SNAPSHOT:
+          response.setResult(snapshot_to_json(region.snapshot()).dump());
+          return;
+        case wire::ControlRequest::LOAD_SNAPSHOT: {
+          nlohmann::json snapshot;
+          try {
+            snapshot = parse_json_text(capnp_text(request.getLoadSnapshot()), options.limits);
+          } catch (const ProtocolError& e) {
+            throw_validation(e.what());
+          }
+          region.load_snapshot(snapshot_from_json(snapshot), now);
+          spdlog::info("seeded from a snapshot");
+          response.setDone();
+          return;
+        }
+        case wire::ControlRequest::ADD_PEER: {
+          auto add = request.getAddPeer();
+          const std::string peer = capnp_text(add.getPeer());
+          const tcp::endpoint endpoint = parse_endpoint(capnp_text(add.getAddress()));
+          replicator.add_peer(peer, read_link_params(add.getParams()));
+          peer_endpoints[peer] = endpoint;
+          spawn_dial(peer);
+          spdlog::info("peer {} added", peer);
+          response.setDone();
+          return;
+        }
+        case wire::ControlRequest::REMOVE_PEER: {
+          const std::string peer = capnp_text(request.getRemovePeer());
+          replicator.remove_peer(peer);
+          peer_endpoints.erase(peer);
+          for (Channel channel : {Channel::kOutbound, Channel::kInbound}) {
+            // Erased first, so that the closing connection's reader reports nothing to the
+            // replicator, which no longer knows the peer.
+            if (auto it = connections.find({peer, channel}); it != connections.end()) {
+              auto connection = it->second;
+              connections.erase(it);
+              connection->close();
+            }
+          }
+          spdlog::info("peer {} removed", peer);
+          response.setDone();
+          return;
+        }
+        case wire::ControlRequest::DROP_REPLICAS:
+          node.drop_replicas();
+          spdlog::info("replicas dropped");
+          response.setDone();
           return;
       }
       throw ProtocolError("unknown control request");

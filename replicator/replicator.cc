@@ -31,6 +31,10 @@ void Replicator::add_peer(const std::string& name, const LinkParams& link) {
                             Shipper(options_.shipping)});
 }
 
+void Replicator::remove_peer(const std::string& name) {
+  if (peers_.erase(name) == 0) throw_validation("unknown peer: " + name);
+}
+
 std::vector<std::string> Replicator::peers() const {
   std::vector<std::string> names;
   for (const auto& [name, p] : peers_)

@@ -66,6 +66,10 @@ class Replicator {
 
   // Throws DynamoError(kValidation) for this region itself, a peer added twice or invalid params.
   void add_peer(const std::string& peer, const LinkParams& link);
+  // Forgets `peer` (its replica was removed): nothing more is shipped to it or accepted from it,
+  // and what its link held is dropped. The driver closes both connections with it and calls no
+  // closed() for them. Throws DynamoError(kValidation) for an unknown peer.
+  void remove_peer(const std::string& peer);
   std::vector<std::string> peers() const;
 
   // This region's connection to `peer` is open: sends the Hello.
