@@ -59,9 +59,22 @@ class Cluster {
   virtual void crash(const std::string& region) = 0;
   virtual void restart(const std::string& region) = 0;
 
-  // The status of every region that is up, in region-name order.
+  // Replica membership (DynamoDB's UpdateTable ReplicaUpdates, for every table at once). The
+  // regions holding a replica at the start are given at construction; the others join here.
+  // add_replica seeds `region` with a full copy (a snapshot) of the live replica in `from`, then
+  // connects it with every member: the snapshot records how far it includes each origin's writes,
+  // and each peer ships it what follows, so no write made meanwhile is lost or applied twice.
+  // remove_replica stops replication to and from `region` and deletes its copy of every table;
+  // writes it had not shipped yet go with it. A removed region cannot join again.
+  // Throw DynamoError(kValidation) when `region` already holds (or does not hold) a replica, when
+  // `from` or the region to remove is crashed, and for the last replica.
+  virtual void add_replica(const std::string& region, const std::string& from) = 0;
+  virtual void remove_replica(const std::string& region) = 0;
+
+  // The status of every region holding a replica that is up, in region-name order.
   virtual std::vector<replication::RegionStatus> status() = 0;
-  // Region name -> path of its SQLite file (for the report), crashed regions included.
+  // Region name -> path of its SQLite file (for the report), of every region holding a replica,
+  // crashed regions included.
   virtual std::map<std::string, std::string> region_files() const = 0;
 
   // Stops every region; afterwards no process or thread of the cluster is left. Called by the

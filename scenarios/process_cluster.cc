@@ -53,7 +53,8 @@ ProcessClusterOptions process_cluster_options(const Scenario& scenario, const st
   o.run_dir = run_dir;
   o.seed = scenario.seed;
   for (const Region& region : scenario.regions) {
-    if (region.initial_replica) o.regions[region.name] = region.clock;
+    o.regions[region.name] = region.clock;
+    if (!region.initial_replica) o.joining.insert(region.name);
   }
   for (const Table& table : scenario.tables)
     o.tables.push_back(table.spec);
@@ -66,7 +67,9 @@ ProcessClusterOptions process_cluster_options(const Scenario& scenario, const st
 }
 
 ProcessCluster::ProcessCluster(ProcessClusterOptions options) : options_(std::move(options)) {
-  if (options_.regions.empty()) throw_validation("a cluster needs at least one region");
+  if (options_.regions.size() == options_.joining.size()) {
+    throw_validation("a cluster needs at least one region holding a replica");
+  }
   origin_us_ = replication::true_now_us();
   run_id_ = "run-" + hex(replication::random_nonce()).substr(0, 16);
   secret_ = hex(replication::random_nonce()) + hex(replication::random_nonce());
@@ -91,6 +94,7 @@ ProcessCluster::ProcessCluster(ProcessClusterOptions options) : options_(std::mo
     n.name = name;
     n.peer_port = fresh_port();
     n.control_port = fresh_port();
+    n.member = !options_.joining.contains(name);
     // Scheduled jumps are applied by advance_to when they fall due.
     n.clock = RegionClock({settings.offset_us, settings.drift_ppm, {}}, origin_us_);
     n.drift_ppm = settings.drift_ppm;
@@ -107,9 +111,11 @@ ProcessCluster::ProcessCluster(ProcessClusterOptions options) : options_(std::mo
     }
   }
   try {
-    for (auto& [name, n] : nodes_)
-      launch(n);
     for (auto& [name, n] : nodes_) {
+      if (n.member) launch(n);
+    }
+    for (auto& [name, n] : nodes_) {
+      if (!n.member) continue;
       configure(n);
       for (const TableSpec& table : options_.tables)
         control(n, [&](auto& c) { return c.call("CreateTable", table_spec_to_json(table)); });
@@ -158,7 +164,7 @@ void ProcessCluster::set_link(const std::string& from, const std::string& to,
   LinkState& state = link(from, to);
   state.params = params;
   Node& n = node(from);
-  if (n.client)
+  if (reaches(n, to))
     control(n, [&](auto& c) {
       c.set_link(to, params);
       return 0;
@@ -168,7 +174,7 @@ void ProcessCluster::set_link(const std::string& from, const std::string& to,
 void ProcessCluster::set_partitioned(const std::string& from, const std::string& to, bool cut) {
   link(from, to).cut = cut;
   Node& n = node(from);
-  if (n.client)
+  if (reaches(n, to))
     control(n, [&](auto& c) {
       c.set_partitioned(to, cut);
       return 0;
@@ -178,7 +184,7 @@ void ProcessCluster::set_partitioned(const std::string& from, const std::string&
 void ProcessCluster::set_paused(const std::string& from, const std::string& to, bool paused) {
   link(from, to).paused = paused;
   Node& n = node(from);
-  if (n.client)
+  if (reaches(n, to))
     control(n, [&](auto& c) {
       c.set_paused(to, paused);
       return 0;
@@ -224,23 +230,82 @@ void ProcessCluster::crash(const std::string& region) {
 
 void ProcessCluster::restart(const std::string& region) {
   Node& n = node(region);
+  if (!n.member) throw_validation("region '" + region + "' holds no replica");
   if (n.client) throw_validation("region '" + region + "' is not crashed");
   launch(n);
   configure(n);
 }
 
+void ProcessCluster::add_replica(const std::string& region, const std::string& from) {
+  Node& n = node(region);
+  if (n.member) throw_validation("region '" + region + "' already holds a replica");
+  if (n.removed) throw_validation("region '" + region + "' was removed; it cannot join again");
+  Node& source = live(from);
+  // The new region dials the members at once; they refuse it until they add it below, and it
+  // redials with backoff. They add it only once it holds the snapshot, since the first Hello
+  // it answers tells each of them where to resume shipping.
+  launch(n);
+  try {
+    configure(n);
+    const nlohmann::json snapshot = control(source, [](auto& c) { return c.snapshot(); });
+    control(n, [&](auto& c) {
+      c.load_snapshot(snapshot);
+      return 0;
+    });
+  } catch (...) {
+    n.client.reset();
+    n.process.kill();
+    throw;
+  }
+  n.member = true;
+  const std::string address = fmt::format("127.0.0.1:{}", n.peer_port);
+  for (auto& [name, m] : nodes_) {
+    if (name == region || !m.member || !m.client) continue;  // a crashed member learns at restart
+    const LinkState& state = link(name, region);
+    control(m, [&](auto& c) {
+      c.add_peer(region, address, state.params);
+      return 0;
+    });
+    configure_link(m, region, state);
+  }
+}
+
+void ProcessCluster::remove_replica(const std::string& region) {
+  Node& n = live(region);
+  if (std::count_if(nodes_.begin(), nodes_.end(), [](const auto& e) { return e.second.member; }) ==
+      1) {
+    throw_validation("region '" + region + "' holds the last replica");
+  }
+  for (auto& [name, m] : nodes_) {
+    if (name == region || !m.member || !m.client) continue;  // a crashed member forgets at restart
+    control(m, [&](auto& c) {
+      c.remove_peer(region);
+      return 0;
+    });
+  }
+  control(n, [](auto& c) {
+    c.drop_replicas();
+    return 0;
+  });
+  n.member = false;
+  n.removed = true;
+  n.client.reset();
+  n.process.kill();
+}
+
 std::vector<replication::RegionStatus> ProcessCluster::status() {
   std::vector<replication::RegionStatus> statuses;
   for (auto& [name, n] : nodes_) {
-    if (n.client) statuses.push_back(control(n, [](auto& c) { return c.status(); }));
+    if (n.member && n.client) statuses.push_back(control(n, [](auto& c) { return c.status(); }));
   }
   return statuses;
 }
 
 std::map<std::string, std::string> ProcessCluster::region_files() const {
   std::map<std::string, std::string> files;
-  for (const auto& [name, n] : nodes_)
-    files[name] = file(n, ".db");
+  for (const auto& [name, n] : nodes_) {
+    if (n.member) files[name] = file(n, ".db");
+  }
   return files;
 }
 
@@ -269,6 +334,7 @@ ProcessCluster::Node& ProcessCluster::node(const std::string& region) {
 
 ProcessCluster::Node& ProcessCluster::live(const std::string& region) {
   Node& n = node(region);
+  if (!n.member) throw_validation("region '" + region + "' holds no replica");
   if (!n.client) throw_validation("region '" + region + "' is crashed");
   return n;
 }
@@ -287,7 +353,7 @@ void ProcessCluster::launch(Node& n) {
   if (shut_down_) internal("the cluster is shut down");
   std::string peers;
   for (const auto& [name, other] : nodes_) {
-    if (name == n.name) continue;
+    if (name == n.name || !other.member) continue;
     if (!peers.empty()) peers += ",";
     peers += fmt::format("{}=127.0.0.1:{}", name, other.peer_port);
   }
@@ -345,13 +411,25 @@ void ProcessCluster::configure(Node& n) {
     c.set_clock_offset(offset);
     c.set_clock_drift(n.drift_ppm);
     for (const auto& [id, state] : links_) {
-      if (id.first != n.name) continue;
-      c.set_link(id.second, state.params);
-      if (state.cut) c.set_partitioned(id.second, true);
-      if (state.paused) c.set_paused(id.second, true);
+      if (id.first == n.name && nodes_.at(id.second).member) c.set_link(id.second, state.params);
     }
     return 0;
   });
+  for (const auto& [id, state] : links_) {
+    if (id.first == n.name && nodes_.at(id.second).member) configure_link(n, id.second, state);
+  }
+}
+
+void ProcessCluster::configure_link(Node& from, const std::string& to, const LinkState& state) {
+  control(from, [&](auto& c) {
+    if (state.cut) c.set_partitioned(to, true);
+    if (state.paused) c.set_paused(to, true);
+    return 0;
+  });
+}
+
+bool ProcessCluster::reaches(const Node& from, const std::string& to) const {
+  return from.member && from.client && nodes_.at(to).member;
 }
 
 void ProcessCluster::wait_connected() {

@@ -1,14 +1,20 @@
 // ProcessCluster: a Cluster of real `gtsim region` processes on loopback, in real time.
 //
-// One process per region, each on its SQLite file <run_dir>/<region>.db with its log beside it
-// (<region>.log), fully meshed over free loopback ports, authenticated by a fresh random secret
-// in a 0600 file of the run directory (removed at shutdown). Link models and clocks are set over
-// each region's control channel before the tables are created; the constructor returns once
-// every link is connected.
+// One process per region holding a replica, each on its SQLite file <run_dir>/<region>.db with
+// its log beside it (<region>.log), fully meshed over free loopback ports, authenticated by a fresh
+// random secret in a 0600 file of the run directory (removed at shutdown). Link models and clocks
+// are set over each region's control channel before the tables are created; the constructor returns
+// once every link is connected.
 //
 // A region's clock and its outgoing links belong to its host, not its process: the cluster keeps
 // them (clock offset, drift and scheduled jumps; each directed link's model, cut and pause) and
 // sets them again when a crashed region restarts, on the same file and ports.
+//
+// Membership: a region of `joining` starts no process until add_replica launches it, seeds it
+// with a snapshot of a live replica over the control channels, and only then has every member
+// add it as a peer, so the cursors of the snapshot decide what each peer ships to it: nothing is
+// lost or applied twice. remove_replica has every member forget the region, drops its tables
+// and stops its process; its file stays for the report.
 //
 // Children never outlive the cluster: shutdown() and the destructor SIGKILL them, and each
 // child asks the kernel to kill it if the orchestrator dies (see replicator/child_process.h).
@@ -21,6 +27,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,7 +45,8 @@ struct ProcessClusterOptions {
   std::string run_dir;                           // must exist
   uint64_t seed = 0;                             // seeds the link models
   std::map<std::string, ClockSettings> regions;  // name -> its clock (jumps in scenario time)
-  std::vector<TableSpec> tables;                 // created in every region at the start
+  std::set<std::string> joining;  // regions of `regions` holding no replica until add_replica
+  std::vector<TableSpec> tables;  // created in every initial replica at the start
   replication::LinkParams default_link;
   std::map<LinkId, replication::LinkParams> links;  // directed links that differ from the default
   // Region -> port on 127.0.0.1 of its DynamoDB endpoint (gtsim serve); regions not listed serve
@@ -48,7 +56,8 @@ struct ProcessClusterOptions {
   int64_t start_timeout_us = 20'000'000;
 };
 
-// The options that run `scenario`: its initial replicas, clocks, tables and link models.
+// The options that run `scenario`: its regions (the joining ones marked), clocks, tables and link
+// models.
 ProcessClusterOptions process_cluster_options(const Scenario& scenario, const std::string& binary,
                                               const std::string& run_dir);
 
@@ -73,6 +82,8 @@ class ProcessCluster final : public Cluster {
   void jump_clock(const std::string& region, int64_t delta_us) override;
   void crash(const std::string& region) override;
   void restart(const std::string& region) override;
+  void add_replica(const std::string& region, const std::string& from) override;
+  void remove_replica(const std::string& region) override;
   std::vector<replication::RegionStatus> status() override;
   std::map<std::string, std::string> region_files() const override;
   void shutdown() override;
@@ -88,6 +99,8 @@ class ProcessCluster final : public Cluster {
     std::unique_ptr<replication::ControlClient> client;
     RegionClock clock;  // in host true time
     double drift_ppm = 0;
+    bool member = false;  // holds a replica (crashed or not)
+    bool removed = false;
   };
   struct LinkState {
     replication::LinkParams params;
@@ -101,13 +114,18 @@ class ProcessCluster final : public Cluster {
   };
 
   Node& node(const std::string& region);
+  // A member whose process runs.
   Node& live(const std::string& region);
   LinkState& link(const std::string& from, const std::string& to);
   std::string file(const Node& n, const char* extension) const;
   // Starts n's process and connects its control channel.
   void launch(Node& n);
-  // Sets n's clock and outgoing links from what the cluster holds.
+  // Sets n's clock and its outgoing links to members from what the cluster holds.
   void configure(Node& n);
+  // Sets the cut and pause of the link from -> to in `from`'s process.
+  void configure_link(Node& from, const std::string& to, const LinkState& state);
+  // Whether `from`'s process knows `to` as a peer (both are members) and runs.
+  bool reaches(const Node& from, const std::string& to) const;
   void wait_connected();
   // Runs a control-channel request, turning a broken channel into DynamoError(kInternal).
   template <typename F>

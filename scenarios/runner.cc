@@ -130,16 +130,6 @@ class Runner {
  public:
   Runner(const Scenario& scenario, Cluster& cluster, const RunnerOptions& options)
       : scenario_(scenario), cluster_(cluster), options_(options) {
-    for (const Step& step : scenario.steps) {
-      if (const Fault* fault = std::get_if<Fault>(&step.action)) {
-        if (std::holds_alternative<AddReplicaFault>(*fault) ||
-            std::holds_alternative<RemoveReplicaFault>(*fault)) {
-          throw_validation(
-              fmt::format("{}: adding and removing replicas is not supported by this cluster yet",
-                          step.pos.to_string()));
-        }
-      }
-    }
     history_.open(options.history_path, std::ios::trunc);
     if (!history_) {
       throw DynamoError(ErrorType::kInternal, "cannot write " + options.history_path);
@@ -385,74 +375,79 @@ class Runner {
 
   void play_fault(const Step& step, const Fault& fault) {
     const Micros at = cluster_.now_us();
-    std::visit(
-        Overloaded{
-            [&](const PartitionFault& f) {
-              for (const auto& [from, to] : f.cut) {
-                cluster_.set_partitioned(from, to, true);
-                cut_.insert({from, to});
-              }
-              fault_event(step, "partition", {{"cut", links_json(f.cut)}}, at);
-            },
-            [&](const HealFault&) {
-              for (const auto& [from, to] : cut_)
-                cluster_.set_partitioned(from, to, false);
-              fault_event(step, "heal", {{"healed", links_json(cut_)}}, at);
-              cut_.clear();
-            },
-            [&](const CrashFault& f) {
-              cluster_.crash(f.region);
-              crashed_.insert(f.region);
-              fault_event(step, "crash", {{"region", f.region}}, at);
-            },
-            [&](const RestartFault& f) {
-              cluster_.restart(f.region);
-              crashed_.erase(f.region);
-              fault_event(step, "restart", {{"region", f.region}}, at);
-            },
-            [&](const PauseFault& f) {
-              for (const auto& [from, to] : f.links) {
-                cluster_.set_paused(from, to, true);
-                paused_.insert({from, to});
-              }
-              fault_event(step, "pause", {{"links", links_json(f.links)}}, at);
-            },
-            [&](const ResumeFault& f) {
-              const std::set<LinkId> links = f.links.empty() ? paused_ : f.links;
-              for (const auto& [from, to] : links) {
-                cluster_.set_paused(from, to, false);
-                paused_.erase({from, to});
-              }
-              fault_event(step, "resume", {{"links", links_json(links)}}, at);
-            },
-            [&](const ClockFault& f) {
-              json detail = {{"region", f.region}};
-              if (f.offset) {
-                cluster_.set_clock_offset(f.region, *f.offset);
-                detail["offset_us"] = *f.offset;
-              }
-              if (f.drift_ppm) {
-                cluster_.set_clock_drift(f.region, *f.drift_ppm);
-                detail["drift_ppm"] = *f.drift_ppm;
-              }
-              if (f.jump) {
-                cluster_.jump_clock(f.region, *f.jump);
-                detail["jump_us"] = *f.jump;
-              }
-              fault_event(step, "clock", detail, at);
-            },
-            [&](const LinkFault& f) {
-              for (const auto& [from, to] : f.links) {
-                LinkModel& model = models_.at({from, to});
-                f.patch.apply_to(model);
-                cluster_.set_link(from, to, link_params(model, from, to));
-              }
-              fault_event(step, "link", {{"links", links_json(f.links)}}, at);
-            },
-            [&](const AddReplicaFault&) { GTSIM_CHECK(false, "refused in the constructor"); },
-            [&](const RemoveReplicaFault&) { GTSIM_CHECK(false, "refused in the constructor"); },
-        },
-        fault);
+    std::visit(Overloaded{
+                   [&](const PartitionFault& f) {
+                     for (const auto& [from, to] : f.cut) {
+                       cluster_.set_partitioned(from, to, true);
+                       cut_.insert({from, to});
+                     }
+                     fault_event(step, "partition", {{"cut", links_json(f.cut)}}, at);
+                   },
+                   [&](const HealFault&) {
+                     for (const auto& [from, to] : cut_)
+                       cluster_.set_partitioned(from, to, false);
+                     fault_event(step, "heal", {{"healed", links_json(cut_)}}, at);
+                     cut_.clear();
+                   },
+                   [&](const CrashFault& f) {
+                     cluster_.crash(f.region);
+                     crashed_.insert(f.region);
+                     fault_event(step, "crash", {{"region", f.region}}, at);
+                   },
+                   [&](const RestartFault& f) {
+                     cluster_.restart(f.region);
+                     crashed_.erase(f.region);
+                     fault_event(step, "restart", {{"region", f.region}}, at);
+                   },
+                   [&](const PauseFault& f) {
+                     for (const auto& [from, to] : f.links) {
+                       cluster_.set_paused(from, to, true);
+                       paused_.insert({from, to});
+                     }
+                     fault_event(step, "pause", {{"links", links_json(f.links)}}, at);
+                   },
+                   [&](const ResumeFault& f) {
+                     const std::set<LinkId> links = f.links.empty() ? paused_ : f.links;
+                     for (const auto& [from, to] : links) {
+                       cluster_.set_paused(from, to, false);
+                       paused_.erase({from, to});
+                     }
+                     fault_event(step, "resume", {{"links", links_json(links)}}, at);
+                   },
+                   [&](const ClockFault& f) {
+                     json detail = {{"region", f.region}};
+                     if (f.offset) {
+                       cluster_.set_clock_offset(f.region, *f.offset);
+                       detail["offset_us"] = *f.offset;
+                     }
+                     if (f.drift_ppm) {
+                       cluster_.set_clock_drift(f.region, *f.drift_ppm);
+                       detail["drift_ppm"] = *f.drift_ppm;
+                     }
+                     if (f.jump) {
+                       cluster_.jump_clock(f.region, *f.jump);
+                       detail["jump_us"] = *f.jump;
+                     }
+                     fault_event(step, "clock", detail, at);
+                   },
+                   [&](const LinkFault& f) {
+                     for (const auto& [from, to] : f.links) {
+                       LinkModel& model = models_.at({from, to});
+                       f.patch.apply_to(model);
+                       cluster_.set_link(from, to, link_params(model, from, to));
+                     }
+                     fault_event(step, "link", {{"links", links_json(f.links)}}, at);
+                   },
+                   [&](const AddReplicaFault& f) {
+                     cluster_.add_replica(f.region, f.from);
+                     fault_event(step, "add_replica", {{"region", f.region}, {"from", f.from}}, at);
+                   },
+                   [&](const RemoveReplicaFault& f) {
+                     cluster_.remove_replica(f.region);
+                     fault_event(step, "remove_replica", {{"region", f.region}}, at);
+                   },
+               },
+               fault);
   }
 
   void wait_converged(const Step& step, const WaitConverged& wait) {

@@ -17,8 +17,7 @@
 //
 // Errors: DynamoError(kInternal) from the cluster (a region that died, a history that cannot be
 // written) propagates; a failed expectation or a wait that times out is recorded in the
-// history and the result, not thrown. A scenario that adds or removes replicas throws
-// DynamoError(kValidation) before anything starts when the cluster cannot do it.
+// history and the result, not thrown.
 // Thread-safety: not thread-safe.
 #pragma once
 

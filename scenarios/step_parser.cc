@@ -882,9 +882,15 @@ void ScenarioParser::track_state(const Step& step) {
       if (members_.contains(add->region)) {
         ctx_.fail(step.pos, fmt::format("region '{}' already holds a replica", add->region));
       }
+      if (const auto removed = removed_.find(add->region); removed != removed_.end()) {
+        // Its peers hold cursors of its old sequence numbers, and its own writes that had not
+        // shipped before the removal are gone with its tables: a rejoin could not converge.
+        ctx_.fail(step.pos, fmt::format("region '{}' cannot hold a replica again", add->region),
+                  fmt::format("it was removed at line {}; a removed region stays out of the run",
+                              removed->second.line));
+      }
       check_live(add->from, step.pos);
       members_.insert(add->region);
-      removed_.erase(add->region);
     } else if (const auto* remove = std::get_if<RemoveReplicaFault>(fault)) {
       check_live(remove->region, step.pos);
       if (members_.size() == 1) {

@@ -38,6 +38,7 @@ SimClusterOptions sim_cluster_options(const scenarios::Scenario& scenario,
   o.run_dir = run_dir;
   o.seed = seed;
   o.regions = processes.regions;
+  o.joining = processes.joining;
   o.tables = processes.tables;
   o.default_link = processes.default_link;
   o.links = processes.links;
@@ -45,7 +46,9 @@ SimClusterOptions sim_cluster_options(const scenarios::Scenario& scenario,
 }
 
 SimCluster::SimCluster(SimClusterOptions options) : options_(std::move(options)) {
-  if (options_.regions.empty()) throw_validation("a cluster needs at least one region");
+  if (options_.regions.size() == options_.joining.size()) {
+    throw_validation("a cluster needs at least one region holding a replica");
+  }
   options_.default_link.validate();
   std::filesystem::create_directories(options_.run_dir);
   for (const auto& [name, clock] : options_.regions) {
@@ -65,6 +68,7 @@ SimCluster::SimCluster(SimClusterOptions options) : options_(std::move(options))
     h.options.replication.shipping = options_.shipping;
     h.options.replication.heartbeat_interval_us = options_.heartbeat_interval_us;
     h.clock = RegionClock(clock, now_us_);
+    h.member = !options_.joining.contains(name);
   }
   for (const auto& [from_to, state] : options_.links) {
     if (!hosts_.contains(from_to.first) || !hosts_.contains(from_to.second) ||
@@ -74,6 +78,7 @@ SimCluster::SimCluster(SimClusterOptions options) : options_(std::move(options))
     }
   }
   for (auto& [name, h] : hosts_) {
+    if (!h.member) continue;
     start(h);
     for (const TableSpec& table : options_.tables)
       h.node->region().create_table(table);
@@ -93,6 +98,13 @@ SimCluster::Host& SimCluster::host(const std::string& name) {
   auto it = hosts_.find(name);
   if (it == hosts_.end()) throw_validation("unknown region: " + name);
   return it->second;
+}
+
+SimCluster::Host& SimCluster::live(const std::string& name) {
+  Host& h = host(name);
+  if (!h.member) throw_validation("region " + name + " holds no replica");
+  if (!h.node) throw_validation("region " + name + " is down");
+  return h;
 }
 
 SimCluster::LinkState& SimCluster::link(const std::string& from, const std::string& to) {
@@ -136,7 +148,9 @@ void SimCluster::start(Host& h) {
   const std::string& name = h.options.name;
   h.options.peers.clear();
   for (const auto& [from_to, state] : links_) {
-    if (from_to.first == name) h.options.peers[from_to.second] = state.params;
+    if (from_to.first == name && hosts_.at(from_to.second).member) {
+      h.options.peers[from_to.second] = state.params;
+    }
   }
   // A fresh seed per incarnation, so a restarted region does not replay its first delays.
   h.options.replication.seed =
@@ -152,7 +166,9 @@ void SimCluster::start(Host& h) {
 
 void SimCluster::dial(const std::string& dialer, const std::string& acceptor) {
   Host& d = hosts_.at(dialer);
-  if (!d.node || connections_.contains({dialer, acceptor})) return;
+  if (!d.node || !d.options.peers.contains(acceptor) || connections_.contains({dialer, acceptor})) {
+    return;
+  }
   if (!hosts_.at(acceptor).node) {  // refused: nothing listens
     redial_later(dialer, acceptor, true);
     return;
@@ -245,6 +261,7 @@ void SimCluster::close(const ConnectionKey& key) {
 nlohmann::json SimCluster::call(const std::string& region, const std::string& operation,
                                 const nlohmann::json& request) {
   Host& h = host(region);
+  if (!h.member) throw_validation("region " + region + " holds no replica");
   if (!h.node) throw DynamoError(ErrorType::kInternal, "region " + region + " is down");
   Effects effects;
   nlohmann::json result = h.node->call(operation, request, now_us_, effects);
@@ -258,12 +275,14 @@ void SimCluster::set_link(const std::string& from, const std::string& to,
   LinkState& state = link(from, to);
   params.validate();
   state.params = params;
-  if (Host& h = host(from); h.node) h.node->replicator().set_link(to, params);
+  if (Host& h = host(from); h.node && h.options.peers.contains(to)) {
+    h.node->replicator().set_link(to, params);
+  }
 }
 
 void SimCluster::set_partitioned(const std::string& from, const std::string& to, bool cut) {
   link(from, to).cut = cut;
-  if (Host& h = host(from); h.node) {
+  if (Host& h = host(from); h.node && h.options.peers.contains(to)) {
     dispatch(h, h.node->replicator().set_partitioned(to, cut, now_us_));
     run_until(now_us_);
   }
@@ -271,7 +290,7 @@ void SimCluster::set_partitioned(const std::string& from, const std::string& to,
 
 void SimCluster::set_paused(const std::string& from, const std::string& to, bool paused) {
   link(from, to).paused = paused;
-  if (Host& h = host(from); h.node) {
+  if (Host& h = host(from); h.node && h.options.peers.contains(to)) {
     dispatch(h, h.node->replicator().set_paused(to, paused, now_us_));
     run_until(now_us_);
   }
@@ -299,6 +318,7 @@ void SimCluster::jump_clock(const std::string& region, int64_t delta_us) {
 
 void SimCluster::crash(const std::string& region) {
   Host& h = host(region);
+  if (!h.member) throw_validation("region " + region + " holds no replica");
   if (!h.node) throw_validation("region " + region + " is already down");
   h.clock = h.node->region().clock();
   h.node.reset();
@@ -315,6 +335,7 @@ void SimCluster::crash(const std::string& region) {
 
 void SimCluster::restart(const std::string& region) {
   Host& h = host(region);
+  if (!h.member) throw_validation("region " + region + " holds no replica");
   if (h.node) throw_validation("region " + region + " is up; crash it first");
   start(h);
   for (const auto& [peer, link] : h.options.peers)
@@ -322,18 +343,73 @@ void SimCluster::restart(const std::string& region) {
   run_until(now_us_);
 }
 
+void SimCluster::add_replica(const std::string& region, const std::string& from) {
+  Host& h = host(region);
+  if (h.member) throw_validation("region " + region + " already holds a replica");
+  if (h.removed) throw_validation("region " + region + " was removed; it cannot join again");
+  Host& source = live(from);
+  start(h);
+  h.node->region().load_snapshot(source.node->region().snapshot(), now_us_);
+  h.member = true;
+  // Peers learn of the region only now that it holds the snapshot: its first Hello answer to
+  // each tells it where to resume shipping.
+  for (auto& [name, m] : hosts_) {
+    if (name == region || !m.member) continue;
+    const LinkState& state = links_.at({name, region});
+    m.options.peers[region] = state.params;
+    if (!m.node) continue;  // a crashed member meets it at restart
+    m.node->replicator().add_peer(region, state.params);
+    if (state.cut) dispatch(m, m.node->replicator().set_partitioned(region, true, now_us_));
+    if (state.paused) dispatch(m, m.node->replicator().set_paused(region, true, now_us_));
+  }
+  for (const auto& [peer, link] : h.options.peers) {
+    dial(region, peer);
+    dial(peer, region);
+  }
+  run_until(now_us_);
+}
+
+void SimCluster::remove_replica(const std::string& region) {
+  Host& h = live(region);
+  if (std::count_if(hosts_.begin(), hosts_.end(), [](const auto& e) { return e.second.member; }) ==
+      1) {
+    throw_validation("region " + region + " holds the last replica");
+  }
+  // Closed while both sides still know each other as peers; the redials this schedules find no
+  // peer and stop.
+  std::vector<ConnectionKey> gone;
+  for (const auto& [key, connection] : connections_) {
+    if (key.first == region || key.second == region) gone.push_back(key);
+  }
+  for (const ConnectionKey& key : gone)
+    close(key);
+  for (auto& [name, m] : hosts_) {
+    if (name == region || !m.member) continue;
+    m.options.peers.erase(region);
+    if (m.node) m.node->replicator().remove_peer(region);
+  }
+  h.node->drop_replicas();
+  h.node.reset();
+  ++h.incarnation;
+  h.wake_at_us.reset();
+  h.member = false;
+  h.removed = true;
+  run_until(now_us_);
+}
+
 std::vector<replication::RegionStatus> SimCluster::status() {
   std::vector<replication::RegionStatus> statuses;
   for (auto& [name, h] : hosts_) {
-    if (h.node) statuses.push_back(h.node->status(now_us_));
+    if (h.member && h.node) statuses.push_back(h.node->status(now_us_));
   }
   return statuses;
 }
 
 std::map<std::string, std::string> SimCluster::region_files() const {
   std::map<std::string, std::string> files;
-  for (const auto& [name, h] : hosts_)
-    files[name] = h.options.db_path;
+  for (const auto& [name, h] : hosts_) {
+    if (h.member) files[name] = h.options.db_path;
+  }
   return files;
 }
 

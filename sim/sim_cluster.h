@@ -16,6 +16,10 @@
 // clock or depends on addresses. The same options and the same sequence of calls give the same
 // results, region files' contents and applied changes, byte for byte.
 //
+// Membership: a region of `joining` opens nothing until add_replica starts it on a snapshot of a
+// live replica and connects it with every member, at one virtual instant; remove_replica closes
+// its connections, has every member forget it, drops its tables and stops it. Its file stays.
+//
 // A region's clock belongs to its host, not its process: clock faults apply while it is down and
 // a restart keeps its reading. Link faults (model, cut, pause) belong to the network and persist
 // across a crash too.
@@ -30,6 +34,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,7 +53,8 @@ struct SimClusterOptions {
   std::string run_dir;
   uint64_t seed = 0;
   std::map<std::string, ClockSettings> regions;  // name -> its clock at the start
-  std::vector<TableSpec> tables;                 // created in every region at the start
+  std::set<std::string> joining;  // regions of `regions` holding no replica until add_replica
+  std::vector<TableSpec> tables;  // created in every initial replica at the start
   replication::LinkParams default_link;
   // Directed links (from, to) whose model differs from default_link.
   std::map<std::pair<std::string, std::string>, replication::LinkParams> links;
@@ -59,15 +65,16 @@ struct SimClusterOptions {
       on_applied;
 };
 
-// The options that run `scenario` in `run_dir` (its initial replicas, clocks, tables and link
-// models, as a process cluster would run them), seeded by `seed`.
+// The options that run `scenario` in `run_dir` (its regions, the joining ones marked, clocks,
+// tables and link models, as a process cluster would run them), seeded by `seed`.
 SimClusterOptions sim_cluster_options(const scenarios::Scenario& scenario,
                                       const std::string& run_dir, uint64_t seed);
 
 class SimCluster final : public scenarios::Cluster {
  public:
-  // Opens every region at virtual time 0, creates the tables and connects the regions. Throws
-  // DynamoError(kValidation) for fewer than one region or bad links, kInternal when a file fails.
+  // Opens every initial replica at virtual time 0, creates the tables and connects them. Throws
+  // DynamoError(kValidation) without an initial replica or for bad links, kInternal when a file
+  // fails.
   explicit SimCluster(SimClusterOptions options);
   ~SimCluster() override;
 
@@ -84,6 +91,8 @@ class SimCluster final : public scenarios::Cluster {
   void jump_clock(const std::string& region, int64_t delta_us) override;
   void crash(const std::string& region) override;
   void restart(const std::string& region) override;
+  void add_replica(const std::string& region, const std::string& from) override;
+  void remove_replica(const std::string& region) override;
   std::vector<replication::RegionStatus> status() override;
   std::map<std::string, std::string> region_files() const override;
   void shutdown() override;
@@ -107,6 +116,8 @@ class SimCluster final : public scenarios::Cluster {
     uint64_t incarnation = 0;  // counts restarts; events of an older one are void
     std::optional<int64_t> wake_at_us;
     std::map<std::string, int64_t> dial_backoff_us;  // per peer
+    bool member = false;  // holds a replica (crashed or not); options.peers are the other members
+    bool removed = false;
   };
   // The connection `dialer` opened to `acceptor`: the dialer's outbound, the acceptor's inbound.
   struct Connection {
@@ -116,10 +127,13 @@ class SimCluster final : public scenarios::Cluster {
   using ConnectionKey = std::pair<std::string, std::string>;  // (dialer, acceptor)
 
   Host& host(const std::string& name);
+  // A member that is up.
+  Host& live(const std::string& name);
   LinkState& link(const std::string& from, const std::string& to);
   void schedule(int64_t at_us, std::function<void()> action);
   // Runs the events due at or before t_us, in order.
   void run_until(int64_t t_us);
+  // Opens the region of a member (or of the region about to join) with the other members as peers.
   void start(Host& host);
   void dial(const std::string& dialer, const std::string& acceptor);
   void redial_later(const std::string& dialer, const std::string& acceptor, bool after_failure);

@@ -439,6 +439,13 @@ TEST_CASE("fault step errors") {
         kHeader + "  - {remove_replica: eu-west-1}\n  - {in: eu-west-1, get: {id: \"1\"}}\n", "{in",
         "holds no replica", "removed at line 5");
   }
+  SUBCASE("add a removed region again") {
+    check_error(kHeader +
+                    "  - {remove_replica: eu-west-1}\n"
+                    "  - {add_replica: {region: eu-west-1, from: us-east-1}}\n",
+                "{add_replica", "region 'eu-west-1' cannot hold a replica again",
+                "it was removed at line 5");
+  }
   SUBCASE("resume with an unknown key") {
     check_error(with_step("{resume: {form: us-east-1, to: eu-west-1}}"), "form",
                 "unknown key 'form' in resume", "did you mean 'from'?");
