@@ -70,6 +70,11 @@ void run(const RunArgs& args) {
     }
     scenarios::RunnerOptions options;
     options.history_path = (dir / "history.jsonl").string();
+    // The seed and the file are what a run depends on; --out and --json are left out, since a
+    // replay needs a new directory and may print either way.
+    options.replay_command =
+        fmt::format("gtsim run{} --seed {}{}", args.deterministic ? " --deterministic" : "",
+                    scenario.seed, args.file.empty() ? "" : " " + args.file);
     options.interrupted = interrupted;
     if (progress) {
       options.on_progress = [](const scenarios::RunProgress& p) {
@@ -94,10 +99,10 @@ void run(const RunArgs& args) {
   } else {
     fmt::print("{}", scenarios::format_summary(report));
     fmt::print("run directory: {}\n", dir.string());
-    if (args.deterministic) {
-      fmt::print("deterministic, seed {}; replay: gtsim run --deterministic --seed {} {}\n",
-                 scenario.seed, scenario.seed, args.file);
-    }
+    // Process runs depend on real timing too, so their replay shows the same scenario and
+    // seed, not the same interleaving.
+    fmt::print("{}, seed {}; replay: {}\n", args.deterministic ? "deterministic" : "processes",
+               scenario.seed, report.replay);
   }
   std::fflush(stdout);
   if (!report.all_passed() || !result.steps_passed) throw CLI::RuntimeError(1);

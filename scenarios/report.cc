@@ -19,6 +19,8 @@ Report build_report(const Scenario& scenario, const std::string& run_dir) {
   const std::unique_ptr<RunData> run = load_run(scenario, run_dir);
   Report report;
   report.scenario = scenario.name;
+  report.seed = run->history.seed;
+  report.replay = run->history.replay;
   for (const Region& region : scenario.regions)
     report.regions.push_back(region.name);
   std::sort(report.regions.begin(), report.regions.end());

@@ -149,6 +149,8 @@ struct OperationCounts {
 
 struct Report {
   std::string scenario;
+  std::optional<uint64_t> seed;  // nullopt for a run whose history does not record it
+  std::string replay;            // the command that plays the run again; empty when unknown
   std::vector<std::string> regions;
   Micros run_length_us = 0;
   OperationCounts operations;

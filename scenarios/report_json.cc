@@ -100,6 +100,8 @@ json report_to_json(const Report& r) {
   json out;
   out["schema_version"] = kReportSchemaVersion;
   out["scenario"] = r.scenario;
+  out["seed"] = r.seed ? json(*r.seed) : json(nullptr);
+  out["replay"] = r.replay.empty() ? json(nullptr) : json(r.replay);
   out["regions"] = r.regions;
   out["run_length_us"] = r.run_length_us;
   out["operations"] = {

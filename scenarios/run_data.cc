@@ -95,6 +95,11 @@ History read_history(const std::string& run_dir) {
     history.end_us = std::max(history.end_us, at);
     if (event == "start") {
       history.region_time_origin_us = object.value("region_time_origin_us", int64_t{0});
+      if (object.contains("seed")) {
+        if (!object["seed"].is_number_unsigned()) line.fail("\"seed\" is not a whole number");
+        history.seed = object["seed"].get<uint64_t>();
+      }
+      history.replay = object.value("replay", std::string());
     } else if (event == "invoke") {
       HistoryOp op;
       op.op = line.integer("op");

@@ -81,6 +81,10 @@ struct History {
   std::vector<StepFailure> failures;
   Micros region_time_origin_us = 0;
   Micros end_us = 0;  // the last event's time
+  // The run's seed and the command that replays it, from the "start" event (absent in histories
+  // written before the runner recorded them).
+  std::optional<uint64_t> seed;
+  std::string replay;
 };
 
 struct FinalItem {

@@ -144,7 +144,9 @@ class Runner {
   RunResult run() {
     write({{"event", "start"},
            {"true_us", cluster_.now_us()},
-           {"region_time_origin_us", cluster_.time_origin_us()}});
+           {"region_time_origin_us", cluster_.time_origin_us()},
+           {"seed", scenario_.seed},
+           {"replay", options_.replay_command}});
     sample();
     Micros previous_done = cluster_.now_us();
     for (size_t i = 0; i < scenario_.steps.size() && !stopped(); ++i) {

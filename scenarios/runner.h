@@ -49,6 +49,9 @@ struct LiveStep {
 
 struct RunnerOptions {
   std::string history_path;  // history.jsonl, created or truncated
+  // The command that plays this run again, recorded with the scenario's seed in the history's
+  // start event, from which the report states both.
+  std::string replay_command;
   Micros status_interval_us = 100 * kMillisecond;
   // Called after every status sample.
   std::function<void(const RunProgress&)> on_progress;
