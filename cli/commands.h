@@ -55,4 +55,10 @@ void add_explain_command(CLI::App& app);
 // history (viz/). Exit status 0, or 2 when the run directory cannot be read or FILE written.
 void add_export_command(CLI::App& app);
 
+// gtsim bench [NAME...] [--quick|--full] [--scale F] [--dir DIR] [--keep]: the benchmark suite
+// (bench/suite.h); each figure is printed beside its baseline, as a ratio, with its target and
+// PASS or MISS. Exit status 0 whether targets are met or not, 2 for an unknown benchmark or an
+// environment failure.
+void add_bench_command(CLI::App& app);
+
 }  // namespace gtsim

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   gtsim::add_report_command(app);
   gtsim::add_explain_command(app);
   gtsim::add_export_command(app);
+  gtsim::add_bench_command(app);
   CLI11_PARSE(app, argc, argv);
   if (app.get_subcommands().empty()) fmt::print("{}", app.help());
   return 0;

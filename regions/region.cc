@@ -26,12 +26,7 @@ struct Region::Statements {
       : load_item(db,
                   "SELECT key, document, state, deleted_true_us FROM items "
                   "WHERE table_name = ?1 AND pk = ?2 AND sk = ?3"),
-        upsert_item(db,
-                    "INSERT INTO items (table_name, pk, sk, key, document, origin, origin_seq, "
-                    "timestamp_us, state, deleted_true_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-                    "?9, ?10) ON CONFLICT (table_name, pk, sk) DO UPDATE SET document = ?5, "
-                    "origin = ?6, origin_seq = ?7, timestamp_us = ?8, state = ?9, "
-                    "deleted_true_us = ?10"),
+        upsert_item(db, schema::kUpsertItem),
         insert_stream(db,
                       "INSERT INTO stream (table_name, key, event, old_image, new_image, origin, "
                       "origin_seq, timestamp_us, commit_true_us, applied_true_us, is_local, "

@@ -13,6 +13,15 @@ namespace gtsim::schema {
 // The schema version this build writes and reads (PRAGMA user_version).
 constexpr int kVersion = 1;
 
+// Writes an item row, inserting it or replacing the row of the same key. ?1..?10 bind the items
+// columns in declaration order. The region decides last-writer-wins before it runs this; `gtsim
+// bench` times this very statement as the disk's own limit.
+constexpr const char* kUpsertItem =
+    "INSERT INTO items (table_name, pk, sk, key, document, origin, origin_seq, timestamp_us, "
+    "state, deleted_true_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT "
+    "(table_name, pk, sk) DO UPDATE SET document = ?5, origin = ?6, origin_seq = ?7, "
+    "timestamp_us = ?8, state = ?9, deleted_true_us = ?10";
+
 // Sets the connection's pragmas (WAL, synchronous=NORMAL: a committed transaction survives the
 // process being killed), creates the schema in a new file and records `region_name` there.
 // Returns the region name the file belongs to. Throws DynamoError(kInternal) when the file has a

@@ -1,0 +1,114 @@
+#include "bench/load.h"
+
+#include <chrono>
+#include <filesystem>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "bench/resources.h"
+#include "model/errors.h"
+#include "scenarios/parser.h"
+
+namespace gtsim::bench {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kBatchWriteItems = 25;
+// About 100 bytes of item, as DynamoDB counts it, with the key and a counter.
+const std::string kPayload(80, 'x');
+
+json put_request(const std::string& id, size_t n) {
+  return {{"PutRequest",
+           {{"Item",
+             {{"id", {{"S", id}}},
+              {"n", {{"N", std::to_string(n)}}},
+              {"payload", {{"S", kPayload}}}}}}}};
+}
+
+}  // namespace
+
+std::vector<std::string> region_names(size_t count) {
+  static const std::vector<std::string> kNames = {
+      "us-east-1",  "eu-west-1", "ap-southeast-2", "us-west-2",      "eu-central-1",
+      "ap-south-1", "us-east-2", "eu-west-2",      "ap-northeast-1", "sa-east-1"};
+  GTSIM_CHECK(count <= kNames.size(), "at most ten benchmark regions");
+  return {kNames.begin(), kNames.begin() + static_cast<ptrdiff_t>(count)};
+}
+
+scenarios::Scenario bench_scenario(const std::string& name, const std::vector<std::string>& regions,
+                                   const std::string& network_default,
+                                   const std::vector<std::string>& steps) {
+  std::string yaml = fmt::format(
+      "name: {}\nseed: 1\nregions: [{}]\nnetwork: {{default: {}}}\n"
+      "tables: [{{name: {}, partition_key: id}}]\nsteps:{}\n",
+      name, fmt::join(regions, ", "), network_default, kTable, steps.empty() ? " []" : "");
+  for (const std::string& step : steps)
+    yaml += "  - " + step + "\n";
+  try {
+    return scenarios::parse_scenario(yaml, name);
+  } catch (const scenarios::ScenarioError& e) {
+    GTSIM_CHECK(false, e.diagnostics().front().to_string());
+  }
+  return {};
+}
+
+std::unique_ptr<scenarios::ProcessCluster> start_processes(const BenchContext& context,
+                                                           const scenarios::Scenario& scenario,
+                                                           const std::string& dir_name) {
+  const std::filesystem::path dir = std::filesystem::path(context.work_dir) / dir_name;
+  std::filesystem::create_directories(dir);
+  return std::make_unique<scenarios::ProcessCluster>(
+      scenarios::process_cluster_options(scenario, context.binary, dir.string()));
+}
+
+void write_items(scenarios::Cluster& cluster, const std::string& region, const std::string& prefix,
+                 size_t first, size_t count) {
+  for (size_t i = 0; i < count; i += kBatchWriteItems) {
+    json puts = json::array();
+    for (size_t j = i; j < std::min(count, i + kBatchWriteItems); ++j)
+      puts.push_back(put_request(fmt::format("{}-{}", prefix, first + j), first + j));
+    cluster.call(region, "BatchWriteItem", {{"RequestItems", {{kTable, std::move(puts)}}}});
+  }
+}
+
+void write_items_round_robin(scenarios::Cluster& cluster, const std::vector<std::string>& regions,
+                             size_t count) {
+  for (size_t i = 0, call = 0; i < count; i += kBatchWriteItems, ++call) {
+    write_items(cluster, regions[call % regions.size()], "item", i,
+                std::min(kBatchWriteItems, count - i));
+  }
+}
+
+bool wait_replicated(scenarios::Cluster& cluster, double timeout_s, bool equal_digests) {
+  Stopwatch clock;
+  while (clock.seconds() < timeout_s) {
+    bool done = true;
+    std::set<std::string> digests;
+    for (const replication::RegionStatus& status : cluster.status()) {
+      for (const replication::LinkStatus& link : status.links)
+        done = done && link.pending == 0;
+      digests.insert(status.digests.count(kTable) ? status.digests.at(kTable) : "");
+    }
+    if (done && (!equal_digests || digests.size() == 1)) return true;
+    // A poll is one control round trip per region: often enough to time a drain to a few ms,
+    // rarely enough to leave the regions the CPU.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return false;
+}
+
+int64_t pending(scenarios::Cluster& cluster, const std::string& from, const std::string& to) {
+  for (const replication::RegionStatus& status : cluster.status()) {
+    if (status.region != from) continue;
+    for (const replication::LinkStatus& link : status.links) {
+      if (link.peer == to) return static_cast<int64_t>(link.pending);
+    }
+  }
+  return -1;
+}
+
+}  // namespace gtsim::bench

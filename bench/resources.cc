@@ -1,0 +1,65 @@
+#include "bench/resources.h"
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/core.h>
+
+#include "model/errors.h"
+
+namespace gtsim::bench {
+
+int64_t peak_rss_bytes(int pid) {
+  std::ifstream status(fmt::format("/proc/{}/status", pid));
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6)) * 1024;  // "... kB"
+  }
+  return -1;
+}
+
+int64_t sqlite_file_bytes(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  int64_t total = 0;
+  for (const std::string& file : {path, path + "-wal"}) {
+    auto size = fs::file_size(file, error);
+    if (!error) total += static_cast<int64_t>(size);
+  }
+  return total > 0 ? total : -1;
+}
+
+int64_t run_in_child(const std::function<void()>& body) {
+  std::fflush(stdout);
+  const pid_t pid = ::fork();
+  if (pid < 0) throw DynamoError(ErrorType::kInternal, "cannot fork a benchmark child");
+  if (pid == 0) {
+    int status = 0;
+    try {
+      body();
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "gtsim bench: {}\n", e.what());
+      status = 2;
+    }
+    std::fflush(stdout);
+    std::fflush(stderr);
+    ::_exit(status);
+  }
+  int status = 0;
+  struct rusage usage = {};
+  if (::wait4(pid, &status, 0, &usage) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw DynamoError(ErrorType::kInternal, "a benchmark child failed");
+  }
+  return static_cast<int64_t>(usage.ru_maxrss) * 1024;  // Linux reports kilobytes
+}
+
+std::string megabytes(int64_t bytes) {
+  return bytes < 0 ? "unknown" : fmt::format("{:.1f} MB", double(bytes) / (1 << 20));
+}
+
+}  // namespace gtsim::bench

@@ -1,0 +1,37 @@
+// What a benchmark spends: wall-clock time, peak memory, disk.
+//
+// Errors: run_in_child throws DynamoError(kInternal) when the child cannot be forked or does not
+// exit cleanly (its own output says why). The readers return -1 for what cannot be read.
+// Thread-safety: run_in_child forks; call it while this process runs one thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace gtsim::bench {
+
+// Seconds of wall-clock (steady) time since construction.
+class Stopwatch {
+ public:
+  Stopwatch() : start_(std::chrono::steady_clock::now()) {}
+  double seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_;
+};
+
+// Peak resident set size (VmHWM) of a live process, in bytes.
+int64_t peak_rss_bytes(int pid);
+// Bytes a SQLite file takes on disk, its write-ahead log included.
+int64_t sqlite_file_bytes(const std::string& path);
+// Runs `body` in a forked child and returns the child's peak resident set size in bytes, so that
+// one benchmark's memory is not mixed with what this process held before.
+int64_t run_in_child(const std::function<void()>& body);
+
+std::string megabytes(int64_t bytes);
+
+}  // namespace gtsim::bench

@@ -1,0 +1,86 @@
+// gtsim bench: the benchmark suite (bench/), in a work directory of its own.
+#include <ctime>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/core.h>
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include "bench/suite.h"
+#include "cli/commands.h"
+#include "model/errors.h"
+
+namespace gtsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct BenchArgs {
+  std::vector<std::string> names;
+  bool quick = false;  // the default; accepted to say so
+  bool full = false;
+  double scale = 1;
+  std::string dir;
+  bool keep = false;
+};
+
+std::string timestamp() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  ::localtime_r(&now, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y%m%d-%H%M%S", &tm);
+  return text;
+}
+
+void run_bench(const BenchArgs& args) {
+  bench::BenchContext context;
+  context.sizes = (args.full ? bench::BenchSizes::full() : bench::BenchSizes::quick());
+  if (args.scale != 1) context.sizes = context.sizes.scaled(args.scale);
+  fs::path dir =
+      args.dir.empty() ? fs::path("runs") / ("bench-" + timestamp()) : fs::path(args.dir);
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error || !fs::is_empty(dir)) {
+    fmt::print(stderr, "gtsim bench: {} must be a new or empty directory\n", dir.string());
+    throw CLI::RuntimeError(2);
+  }
+  context.work_dir = dir.string();
+  context.binary = fs::read_symlink("/proc/self/exe").string();
+  fmt::print("gtsim bench ({}{}) in {}\n", args.full ? "--full" : "--quick",
+             args.scale != 1 ? fmt::format(" --scale {}", args.scale) : "", dir.string());
+  try {
+    bench::run_suite(context, args.names);
+  } catch (const DynamoError& e) {
+    fmt::print(stderr, "gtsim bench: {}\n", e.what());
+    throw CLI::RuntimeError(2);
+  }
+  if (!args.keep) fs::remove_all(dir, error);
+}
+
+}  // namespace
+
+void add_bench_command(CLI::App& app) {
+  auto args = std::make_shared<BenchArgs>();
+  std::string names;
+  for (const bench::BenchInfo& b : bench::benchmarks())
+    names += fmt::format("\n  {:<14} {}", b.name, b.summary);
+  CLI::App* command = app.add_subcommand(
+      "bench", "Benchmarks, each figure beside its baseline measured in the same run:" + names);
+  command->add_option("NAME", args->names, "benchmarks to run (default: all)");
+  CLI::Option* quick = command->add_flag("--quick", args->quick,
+                                         "quick sizes (the default): a few minutes on two cores");
+  command->add_flag("--full", args->full, "the sizes the targets are stated for")->excludes(quick);
+  command->add_option("--scale", args->scale, "multiply every count and duration by this")
+      ->check(CLI::PositiveNumber);
+  command->add_option("--dir", args->dir,
+                      "work directory, on the disk to measure (new or empty; default "
+                      "runs/bench-<timestamp>)");
+  command->add_flag("--keep", args->keep, "keep the work directory (region files, histories)");
+  command->callback([args] { run_bench(*args); });
+}
+
+}  // namespace gtsim
