@@ -43,6 +43,9 @@ struct Region::Statements {
                       "?3) ON CONFLICT (origin) DO UPDATE SET applied_seq = ?2, "
                       "updated_true_us = ?3"),
         select_cursor(db, "SELECT applied_seq FROM cursors WHERE origin = ?1"),
+        select_purged(db,
+                      "SELECT history FROM purged_tombstones WHERE table_name = ?1 AND pk = ?2 "
+                      "AND sk = ?3"),
         set_meta(db,
                  "INSERT INTO region_meta (key, value) VALUES (?1, ?2) "
                  "ON CONFLICT (key) DO UPDATE SET value = ?2") {}
@@ -53,6 +56,7 @@ struct Region::Statements {
   sql::Statement insert_applied;
   sql::Statement upsert_cursor;
   sql::Statement select_cursor;
+  sql::Statement select_purged;
   sql::Statement set_meta;
 };
 
@@ -602,12 +606,15 @@ ApplyOutcome Region::apply_one(const ChangeRecord& record, int64_t now_us) {
   if (!current && !record.state.is_tombstone()) {
     // The item may have been deleted here and its tombstone purged: if that delete did not
     // happen before this write, the write brings back an item the delete should have beaten.
-    sql::Statement purged(*db_,
-                          "SELECT history FROM purged_tombstones WHERE table_name = ?1 AND pk = ?2 "
-                          "AND sk = ?3");
+    // Every replicated insert asks, so the statement is prepared once, not per record (the
+    // profile in docs/benchmarks.md).
+    sql::Statement& purged = statements_->select_purged;
     purged.bind(1, record.table).bind(2, pk).bind(3, sk);
-    if (purged.step()) {
-      VersionVector deleted = history_from_json(json::parse(purged.column_text(0)));
+    std::optional<std::string> history;
+    if (purged.step()) history = purged.column_text(0);
+    purged.reset();
+    if (history) {
+      VersionVector deleted = history_from_json(json::parse(*history));
       Classification c = classify(deleted, record.state.history);
       outcome.resurrected = c != Classification::kSupersedes;
     }
