@@ -59,8 +59,10 @@ void backlog_table(const Report& r, std::string& out) {
                        b.peak == 0 ? "-" : ms(b.peak_at_us));
   }
   for (const CatchUp& c : r.catch_ups) {
-    out += fmt::format("  after {} (line {}) at {} ms: {} had {} pending, peak {}, {}\n", c.fault,
-                       c.line, ms(c.fault_at_us), link_name(c.link), c.backlog, c.peak,
+    // Line 0: a fault sent to `gtsim serve`, not a step of the file.
+    const std::string source = c.line > 0 ? fmt::format("line {}", c.line) : "gtsim fault";
+    out += fmt::format("  after {} ({}) at {} ms: {} had {} pending, peak {}, {}\n", c.fault,
+                       source, ms(c.fault_at_us), link_name(c.link), c.backlog, c.peak,
                        c.catch_up_us ? "caught up in " + ms(*c.catch_up_us) + " ms"
                                      : std::string("never caught up"));
   }

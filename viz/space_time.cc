@@ -58,7 +58,31 @@ std::string joined(const std::set<std::string>& names) {
   return out;
 }
 
-// Shades from the fault events of the history, typed by the scenario step on their line.
+// A fault whose step is not in the scenario file (one sent to `gtsim serve`), rebuilt from what
+// its history event records; nullopt for the kinds that do not shade a lane.
+std::optional<scenarios::Fault> fault_from_detail(const scenarios::HistoryFault& event) {
+  auto links = [&](const char* field) {
+    std::set<LinkId> out;
+    for (const nlohmann::json& link : event.detail.value(field, nlohmann::json::array()))
+      out.insert({link.value("from", std::string()), link.value("to", std::string())});
+    return out;
+  };
+  const std::string region = event.detail.value("region", std::string());
+  if (event.fault == "partition") {
+    scenarios::PartitionFault partition;
+    partition.cut = links("cut");
+    return partition;
+  }
+  if (event.fault == "heal") return scenarios::HealFault{};
+  if (event.fault == "crash") return scenarios::CrashFault{region};
+  if (event.fault == "restart") return scenarios::RestartFault{region};
+  if (event.fault == "pause") return scenarios::PauseFault{links("links")};
+  if (event.fault == "resume") return scenarios::ResumeFault{links("links")};
+  return std::nullopt;
+}
+
+// Shades from the fault events of the history, typed by the scenario step on their line (or by
+// the event itself when no step has that line).
 std::vector<Shade> lane_shades(const scenarios::Scenario& scenario, const RunData& run,
                                Micros end) {
   std::map<int, const scenarios::Fault*> step_fault;
@@ -95,15 +119,11 @@ std::vector<Shade> lane_shades(const scenarios::Scenario& scenario, const RunDat
     const Micros at = event.at_us;
     auto found = step_fault.find(event.line);
     const scenarios::Fault* fault = found == step_fault.end() ? nullptr : found->second;
+    std::optional<scenarios::Fault> rebuilt;
     if (!fault) {
-      // Without its step only the region-level faults can be placed.
-      const std::string region = event.detail.value("region", std::string());
-      if (event.fault == "crash" && !region.empty()) down[region] = at;
-      if (event.fault == "restart" && down.count(region)) {
-        out.push_back({region, down[region], at, "down", "down (crashed)"});
-        down.erase(region);
-      }
-      continue;
+      rebuilt = fault_from_detail(event);
+      if (!rebuilt) continue;
+      fault = &*rebuilt;
     }
     if (const auto* p = std::get_if<scenarios::PartitionFault>(fault)) {
       for (const LinkId& link : p->cut) {

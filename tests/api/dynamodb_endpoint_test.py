@@ -349,7 +349,8 @@ class ServeTest(unittest.TestCase):
         self.assertEqual(processes_mentioning(serve.run_dir), [], "a region process survived")
         with open(os.path.join(serve.run_dir, "report.json")) as f:
             report = json.load(f)
-        self.assertTrue(os.path.exists(os.path.join(serve.run_dir, "report.html")))
+        with open(os.path.join(serve.run_dir, "report.html")) as f:
+            self.assertIn("cut off from", f.read(), "the partition is not shaded")
         self.assertTrue(report["convergence"]["converged"])
         link = next(l for l in report["lag"]["links"]
                     if (l["from"], l["to"]) == ("us-east-1", "eu-west-1"))
