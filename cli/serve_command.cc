@@ -14,6 +14,8 @@
 #include <fmt/core.h>
 #include <yaml-cpp/yaml.h>
 #include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/system/system_error.hpp>
 #include <nlohmann/json.hpp>
 
@@ -186,6 +188,22 @@ void serve(const ServeArgs& args, const std::string& command_line) {
   if (!args.credentials.empty()) {
     if (!fs::is_regular_file(args.credentials)) fail(2, "cannot read " + args.credentials);
     credentials = fs::absolute(args.credentials).string();
+  }
+
+  // A region that cannot bind its port would fail only once started, naming its log.
+  for (size_t i = 0; i < regions.size(); ++i) {
+    const uint16_t port = uint16_t(args.port + int(i));
+    boost::system::error_code error;
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor probe(io);
+    probe.open(boost::asio::ip::tcp::v4(), error);
+    // As the region's own acceptor: a port in TIME_WAIT is free.
+    if (!error) probe.set_option(boost::asio::socket_base::reuse_address(true), error);
+    if (!error) probe.bind({boost::asio::ip::address_v4::loopback(), port}, error);
+    if (error) {
+      fail(2, fmt::format("cannot listen on 127.0.0.1:{} for {}: {}; choose another --port", port,
+                          regions[i], error.message()));
+    }
   }
 
   LiveFaults faults(scenario);
