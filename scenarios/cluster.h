@@ -28,6 +28,9 @@
 
 namespace gtsim::scenarios {
 
+// How long remove_replica waits, in scenario time, for the region to ship what it holds.
+constexpr int64_t kRemoveDrainTimeoutUs = 10'000'000;
+
 class Cluster {
  public:
   virtual ~Cluster() = default;
@@ -64,8 +67,11 @@ class Cluster {
   // add_replica seeds `region` with a full copy (a snapshot) of the live replica in `from`, then
   // connects it with every member: the snapshot records how far it includes each origin's writes,
   // and each peer ships it what follows, so no write made meanwhile is lost or applied twice.
-  // remove_replica stops replication to and from `region` and deletes its copy of every table;
-  // writes it had not shipped yet go with it. A removed region cannot join again.
+  // remove_replica first lets `region` ship every write it holds to every member (at most
+  // kRemoveDrainTimeoutUs; a link it cannot drain, cut, paused or to a crashed member, keeps
+  // what it holds back, which is then lost, and the remaining replicas may disagree on those
+  // writes for good), then stops replication to and from it and deletes its copy of every table.
+  // A removed region cannot join again.
   // Throw DynamoError(kValidation) when `region` already holds (or does not hold) a replica, when
   // `from` or the region to remove is crashed, and for the last replica.
   virtual void add_replica(const std::string& region, const std::string& from) = 0;

@@ -276,6 +276,17 @@ void ProcessCluster::remove_replica(const std::string& region) {
       1) {
     throw_validation("region '" + region + "' holds the last replica");
   }
+  // Only the origin ships a write, so one it shipped to some members but not all would keep them
+  // apart for good: it drains first.
+  const int64_t deadline = now_us() + kRemoveDrainTimeoutUs;
+  for (;;) {
+    const replication::RegionStatus s = control(n, [](auto& c) { return c.status(); });
+    const bool drained =
+        std::all_of(s.links.begin(), s.links.end(),
+                    [](const replication::LinkStatus& l) { return l.pending == 0; });
+    if (drained || now_us() >= deadline) break;
+    std::this_thread::sleep_for(kPollInterval);
+  }
   for (auto& [name, m] : nodes_) {
     if (name == region || !m.member || !m.client) continue;  // a crashed member forgets at restart
     control(m, [&](auto& c) {

@@ -375,6 +375,18 @@ void SimCluster::remove_replica(const std::string& region) {
       1) {
     throw_validation("region " + region + " holds the last replica");
   }
+  // Only the origin ships a write, so one it shipped to some members but not all would keep them
+  // apart for good: it drains first, event by event.
+  auto drained = [&] {
+    const auto links = h.node->replicator().status();
+    return std::all_of(links.begin(), links.end(),
+                       [](const replication::LinkStatus& l) { return l.pending == 0; });
+  };
+  const int64_t deadline = now_us_ + scenarios::kRemoveDrainTimeoutUs;
+  while (!drained() && now_us_ < deadline) {
+    const std::optional<int64_t> next = next_event_us();
+    advance_to(next ? std::min(*next, deadline) : deadline);
+  }
   // Closed while both sides still know each other as peers; the redials this schedules find no
   // peer and stop.
   std::vector<ConnectionKey> gone;

@@ -121,7 +121,10 @@ TEST_CASE("ProcessCluster remove_replica stops the region's process and deletes 
     put(cluster, "us-east-1", "1");
     REQUIRE(settle(cluster));
     const int pid = cluster.pid("eu-west-1");
+    // Still to ship when the removal starts: it drains to the remaining replica first.
+    put(cluster, "eu-west-1", "last-word");
     cluster.remove_replica("eu-west-1");
+    CHECK(holds(cluster, "us-east-1", "last-word"));
     CHECK(cluster.pid("eu-west-1") == -1);
     CHECK((::kill(pid, 0) != 0 && errno == ESRCH));
     CHECK(cluster.status().size() == 1);

@@ -137,7 +137,10 @@ TEST_CASE("SimCluster remove_replica stops replication and deletes the region's 
   put(cluster, "us-east-1", "1");
   REQUIRE(settle(cluster));
 
+  // Still to ship when the removal starts: it drains to the remaining replica first.
+  put(cluster, "eu-west-1", "last-word");
   cluster.remove_replica("eu-west-1");
+  CHECK(holds(cluster, "us-east-1", "last-word"));
   CHECK(cluster.region("eu-west-1") == nullptr);
   CHECK(cluster.status().size() == 1);
   CHECK(cluster.region_files().size() == 1);
