@@ -89,9 +89,8 @@ TEST_CASE("ProcessCluster add_replica backfills a new region process and loses n
   put(cluster, "eu-west-1", "2");
   REQUIRE(settle(cluster));
 
-  // In flight to the source while the snapshot is taken (links take 30 ms; the join takes less
-  // than the time a process needs to start, so the write may also have landed: either way it must
-  // arrive exactly once).
+  // Possibly still in flight to the source when the snapshot is taken (links take 30 ms, starting
+  // the new process about as long): in the copy or shipped after it, it must arrive.
   put(cluster, "eu-west-1", "during");
   cluster.add_replica("ap-southeast-2", "us-east-1");
   CHECK(cluster.pid("ap-southeast-2") > 0);
