@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/run_setup.h"
 
 namespace gtsim {
 namespace {
@@ -23,11 +24,6 @@ using nlohmann::json;
 constexpr const char* kUsage =
     "partition R[,R...] R[,R...]... | isolate R | heal | crash R | restart R | pause FROM TO | "
     "resume [FROM TO] | latency A B DURATION | clock R offset|drift|jump VALUE | '{STEP}'";
-
-[[noreturn]] void fail(int status, const std::string& message) {
-  fmt::print(stderr, "gtsim fault: {}\n", message);
-  throw CLI::RuntimeError(status);
-}
 
 std::vector<std::string> split_commas(const std::string& text) {
   std::vector<std::string> out;
@@ -42,12 +38,12 @@ std::vector<std::string> split_commas(const std::string& text) {
 
 // The words of the command line as a scenario step (JSON, which YAML reads too).
 std::string step_text(const std::vector<std::string>& words) {
-  if (words.empty()) fail(2, std::string("which fault? ") + kUsage);
+  if (words.empty()) fail("fault", 2, std::string("which fault? ") + kUsage);
   const std::string& verb = words[0];
   if (words.size() == 1 && verb.starts_with("{")) return verb;  // a step as a scenario writes it
   const size_t n = words.size() - 1;
   auto arity = [&](bool ok, const char* form) {
-    if (!ok) fail(2, fmt::format("usage: gtsim fault {}", form));
+    if (!ok) fail("fault", 2, fmt::format("usage: gtsim fault {}", form));
   };
   if (verb == "partition") {
     arity(n >= 1, "partition R[,R...] R[,R...]...  (regions not listed form one more group)");
@@ -78,7 +74,7 @@ std::string step_text(const std::vector<std::string>& words) {
           "clock REGION offset|drift|jump VALUE  (e.g. clock eu-west-1 offset -2s)");
     return json{{"clock", {{"region", words[1]}, {words[2], words[3]}}}}.dump();
   }
-  fail(2, fmt::format("unknown fault '{}'; one of: {}", verb, kUsage));
+  fail("fault", 2, fmt::format("unknown fault '{}'; one of: {}", verb, kUsage));
 }
 
 // POSTs `body` to /fault on 127.0.0.1:port; the HTTP status and JSON answer.
@@ -88,9 +84,10 @@ std::pair<unsigned, json> post_fault(int port, const std::string& body) {
   boost::system::error_code error;
   socket.connect({boost::asio::ip::address_v4::loopback(), uint16_t(port)}, error);
   if (error) {
-    fail(2, fmt::format("no gtsim serve answers on 127.0.0.1:{} ({}); give the --port it was "
-                        "started with",
-                        port, error.message()));
+    fail("fault", 2,
+         fmt::format("no gtsim serve answers on 127.0.0.1:{} ({}); give the --port it was "
+                     "started with",
+                     port, error.message()));
   }
   http::request<http::string_body> request{http::verb::post, "/fault", 11};
   request.set(http::field::host, fmt::format("127.0.0.1:{}", port));
@@ -101,9 +98,9 @@ std::pair<unsigned, json> post_fault(int port, const std::string& body) {
   boost::beast::flat_buffer buffer;
   http::write(socket, request, error);
   if (!error) http::read(socket, buffer, response, error);
-  if (error) fail(2, "the control endpoint broke off: " + error.message());
+  if (error) fail("fault", 2, "the control endpoint broke off: " + error.message());
   const json answer = json::parse(response.body(), nullptr, false);
-  if (answer.is_discarded()) fail(2, "the control endpoint answered out of protocol");
+  if (answer.is_discarded()) fail("fault", 2, "the control endpoint answered out of protocol");
   return {response.result_int(), answer};
 }
 
@@ -123,10 +120,10 @@ void add_fault_command(CLI::App& app) {
   // Negative values (clock offset -2s) are arguments, not options.
   command->positionals_at_end();
   command->callback([words, port] {
-    if (*port < 2 || *port > 65535) fail(2, "--port must be from 2 to 65535");
+    if (*port < 2 || *port > 65535) fail("fault", 2, "--port must be from 2 to 65535");
     const std::string text = step_text(*words);
     const auto [status, answer] = post_fault(*port - 1, text);
-    if (status != 200) fail(1, answer.value("error", std::string("refused")));
+    if (status != 200) fail("fault", 1, answer.value("error", std::string("refused")));
     fmt::print("applied {}\n", text);
   });
 }

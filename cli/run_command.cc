@@ -34,12 +34,6 @@ struct RunArgs {
   std::string command;           // as typed, for run.json
 };
 
-[[noreturn]] void fail(int status, const std::string& message) {
-  std::fflush(stdout);
-  fmt::print(stderr, "gtsim run: {}\n", message);
-  throw CLI::RuntimeError(status);
-}
-
 void run(const RunArgs& args) {
   const ScenarioText source = read_scenario_text("run", args.file);
   scenarios::Scenario scenario = parse_or_fail(source);
@@ -87,10 +81,11 @@ void run(const RunArgs& args) {
     cluster->shutdown();
   } catch (const DynamoError& e) {
     if (progress) fmt::print(stderr, "\n");
-    fail(2, e.what());
+    fail("run", 2, e.what());
   }
   if (progress) fmt::print(stderr, "\r\033[K");
-  if (result.interrupted) fail(2, "interrupted; the run directory " + dir.string() + " is partial");
+  if (result.interrupted)
+    fail("run", 2, "interrupted; the run directory " + dir.string() + " is partial");
 
   nlohmann::json json;
   const scenarios::Report report = write_report("run", scenario, dir, json);

@@ -29,12 +29,6 @@ extern "C" void on_signal(int) {
   g_interrupted.store(true);
 }
 
-[[noreturn]] void fail(const std::string& command, const std::string& message) {
-  std::fflush(stdout);
-  fmt::print(stderr, "gtsim {}: {}\n", command, message);
-  throw CLI::RuntimeError(2);
-}
-
 std::string slug(const std::string& name) {
   std::string out;
   for (char c : name) {
@@ -51,13 +45,19 @@ std::string slug(const std::string& name) {
 
 }  // namespace
 
+void fail(const std::string& command, int status, const std::string& message) {
+  std::fflush(stdout);
+  fmt::print(stderr, "gtsim {}: {}\n", command, message);
+  throw CLI::RuntimeError(status);
+}
+
 ScenarioText read_scenario_text(const std::string& command, const std::string& file) {
   if (file.empty()) {
     return {std::string(scenarios::default_scenario_yaml()),
             std::string(scenarios::kDefaultScenarioName)};
   }
   std::ifstream in(file, std::ios::binary);
-  if (!in) fail(command, "cannot read " + file);
+  if (!in) fail(command, 2, "cannot read " + file);
   std::stringstream buffer;
   buffer << in.rdbuf();
   return {buffer.str(), file};
@@ -92,18 +92,18 @@ fs::path make_run_dir(const std::string& command, const std::string& out,
     for (int i = 2; fs::exists(dir); ++i)
       dir = base.string() + "-" + std::to_string(i);
   } else if (fs::exists(dir) && !fs::is_empty(dir)) {
-    fail(command, fmt::format("{} is not empty; give a new or empty directory", dir.string()));
+    fail(command, 2, fmt::format("{} is not empty; give a new or empty directory", dir.string()));
   }
   std::error_code error;
   fs::create_directories(dir, error);
-  if (error) fail(command, fmt::format("cannot create {}: {}", dir.string(), error.message()));
+  if (error) fail(command, 2, fmt::format("cannot create {}: {}", dir.string(), error.message()));
   return dir;
 }
 
 void write_run_file(const std::string& command, const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;
-  if (!out.flush()) fail(command, "cannot write " + path.string());
+  if (!out.flush()) fail(command, 2, "cannot write " + path.string());
 }
 
 void install_interrupt_handlers() {
@@ -128,7 +128,7 @@ scenarios::Report write_report(const std::string& command, const scenarios::Scen
     viz::write_html_report(scenario, report, dir.string());
     return report;
   } catch (const DynamoError& e) {
-    fail(command, fmt::format("cannot build the report of {}: {}", dir.string(), e.what()));
+    fail(command, 2, fmt::format("cannot build the report of {}: {}", dir.string(), e.what()));
   }
 }
 

@@ -1,5 +1,6 @@
-// What `gtsim run` and `gtsim serve` share around a run: reading the scenario, the run directory
-// with its scenario.yaml and run.json, stopping on Ctrl-C, and the report written at the end.
+// What `gtsim run` and `gtsim serve` (with `gtsim fault`) share: failing with a message, reading
+// the scenario, the run directory with its scenario.yaml and run.json, stopping on Ctrl-C, and
+// the report written at the end.
 //
 // Errors: each function that fails prints "gtsim COMMAND: why" (or the scenario's diagnostics) on
 // stderr and throws CLI::RuntimeError(2), the status of a bad file or environment.
@@ -21,6 +22,10 @@ struct ScenarioText {
   std::string text;
   std::string display_name;
 };
+
+// Prints "gtsim COMMAND: message" on stderr, after whatever stdout holds, and throws
+// CLI::RuntimeError(status).
+[[noreturn]] void fail(const std::string& command, int status, const std::string& message);
 
 // FILE's text, or the built-in default scenario's when `file` is empty.
 ScenarioText read_scenario_text(const std::string& command, const std::string& file);

@@ -48,12 +48,6 @@ struct ServeArgs {
   bool quiet = false;
 };
 
-[[noreturn]] void fail(int status, const std::string& message) {
-  std::fflush(stdout);
-  fmt::print(stderr, "gtsim serve: {}\n", message);
-  throw CLI::RuntimeError(status);
-}
-
 // Without FILE: the default scenario's regions, clocks and network, with no table and no step,
 // since clients create their tables through the endpoints.
 ScenarioText regions_of_default(const ScenarioText& source) {
@@ -180,13 +174,14 @@ void serve(const ServeArgs& args, const std::string& command_line) {
     if (region.initial_replica) regions.push_back(region.name);
   }
   if (args.port < 2 || args.port + int(regions.size()) - 1 > 65535) {
-    fail(2, fmt::format("--port {} leaves no room for the control endpoint on the port below it "
-                        "and {} regions from it; choose a port from 2 to {}",
-                        args.port, regions.size(), 65536 - int(regions.size())));
+    fail("serve", 2,
+         fmt::format("--port {} leaves no room for the control endpoint on the port below it "
+                     "and {} regions from it; choose a port from 2 to {}",
+                     args.port, regions.size(), 65536 - int(regions.size())));
   }
   std::string credentials;
   if (!args.credentials.empty()) {
-    if (!fs::is_regular_file(args.credentials)) fail(2, "cannot read " + args.credentials);
+    if (!fs::is_regular_file(args.credentials)) fail("serve", 2, "cannot read " + args.credentials);
     credentials = fs::absolute(args.credentials).string();
   }
 
@@ -201,8 +196,9 @@ void serve(const ServeArgs& args, const std::string& command_line) {
     if (!error) probe.set_option(boost::asio::socket_base::reuse_address(true), error);
     if (!error) probe.bind({boost::asio::ip::address_v4::loopback(), port}, error);
     if (error) {
-      fail(2, fmt::format("cannot listen on 127.0.0.1:{} for {}: {}; choose another --port", port,
-                          regions[i], error.message()));
+      fail("serve", 2,
+           fmt::format("cannot listen on 127.0.0.1:{} for {}: {}; choose another --port", port,
+                       regions[i], error.message()));
     }
   }
 
@@ -213,8 +209,9 @@ void serve(const ServeArgs& args, const std::string& command_line) {
     control = std::make_unique<ServeControl>(
         control_port, [&faults](const std::string& body) { return faults.submit(body); });
   } catch (const boost::system::system_error& e) {
-    fail(2, fmt::format("cannot listen on 127.0.0.1:{} for gtsim fault: {}; choose another --port",
-                        control_port, e.code().message()));
+    fail("serve", 2,
+         fmt::format("cannot listen on 127.0.0.1:{} for gtsim fault: {}; choose another --port",
+                     control_port, e.code().message()));
   }
 
   const fs::path dir = make_run_dir("serve", args.out, scenario);
@@ -263,7 +260,7 @@ void serve(const ServeArgs& args, const std::string& command_line) {
   } catch (const DynamoError& e) {
     faults.close();
     if (live_status) fmt::print(stderr, "\n");
-    fail(2, e.what());
+    fail("serve", 2, e.what());
   }
   control.reset();
   if (live_status) fmt::print(stderr, "\r\033[K");
