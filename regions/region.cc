@@ -43,6 +43,11 @@ struct Region::Statements {
                       "?3) ON CONFLICT (origin) DO UPDATE SET applied_seq = ?2, "
                       "updated_true_us = ?3"),
         select_cursor(db, "SELECT applied_seq FROM cursors WHERE origin = ?1"),
+        local_changes(db,
+                      "SELECT table_name, key, event, old_image, new_image, shipped_state, "
+                      "commit_true_us, overwrote_origin, overwrote_seq, origin, origin_seq, "
+                      "timestamp_us FROM stream WHERE is_local = 1 "
+                      "AND origin_seq > ?1 ORDER BY origin_seq LIMIT ?2"),
         select_purged(db,
                       "SELECT history FROM purged_tombstones WHERE table_name = ?1 AND pk = ?2 "
                       "AND sk = ?3"),
@@ -56,6 +61,7 @@ struct Region::Statements {
   sql::Statement insert_applied;
   sql::Statement upsert_cursor;
   sql::Statement select_cursor;
+  sql::Statement local_changes;
   sql::Statement select_purged;
   sql::Statement set_meta;
 };
@@ -554,11 +560,13 @@ uint64_t Region::first_retained_local_seq() {
 }
 
 std::vector<ChangeRecord> Region::local_changes_after(uint64_t after_seq, size_t limit) {
-  sql::Statement s(*db_,
-                   "SELECT table_name, key, event, old_image, new_image, shipped_state, "
-                   "commit_true_us, overwrote_origin, overwrote_seq, origin, origin_seq, "
-                   "timestamp_us FROM stream WHERE is_local = 1 "
-                   "AND origin_seq > ?1 ORDER BY origin_seq LIMIT ?2");
+  // Shippers ask after every local write, so the statement is prepared once (the profile of
+  // deterministic mode in docs/benchmarks.md); it is reset however the loop ends.
+  sql::Statement& s = statements_->local_changes;
+  struct ResetOnExit {
+    sql::Statement& s;
+    ~ResetOnExit() { s.reset(); }
+  } reset_on_exit{s};
   s.bind(1, static_cast<int64_t>(after_seq)).bind(2, static_cast<int64_t>(limit));
   std::vector<ChangeRecord> out;
   while (s.step()) {
