@@ -238,3 +238,54 @@ TEST_CASE("gtsim run purges tombstones on time in processes and in simulation: a
     CHECK(report["resurrections"]["list"][0]["region"] == "us-east-1");
   }
 }
+
+TEST_CASE(
+    "live steps play between events until the run is interrupted, and a refused one says why") {
+  TempDir dir;
+  const Scenario scenario = parse_scenario(
+      "name: live\nregions: [us-east-1, eu-west-1]\nnetwork: {default: {latency: 5ms}}\n"
+      "tables: []\nsteps: []\n",
+      "live.yaml");
+  std::vector<std::string> outcomes;
+  bool handed = false;
+  RunResult result;
+  {
+    ProcessCluster cluster(process_cluster_options(scenario, GTSIM_BINARY, dir.path.string()));
+    RunnerOptions options;
+    options.history_path = (dir.path / "history.jsonl").string();
+    options.until_interrupted = true;
+    options.live_steps = [&] {
+      std::vector<LiveStep> steps;
+      if (handed) return steps;
+      handed = true;
+      for (const char* text : {"{isolate: eu-west-1}", "{restart: eu-west-1}", "heal"}) {
+        Step step = parse_step_text(scenario, text, "fault");
+        step.pos.line = 0;
+        steps.push_back({step, [&](const std::string& error) { outcomes.push_back(error); }});
+      }
+      return steps;
+    };
+    // Stops once every live step was answered and a status sample followed, or after 10 s.
+    options.interrupted = [&] {
+      return (outcomes.size() == 3 && cluster.now_us() > 300 * kMillisecond) ||
+             cluster.now_us() > 10 * kSecond;
+    };
+    result = run_scenario(scenario, cluster, options);
+  }
+  CHECK(result.interrupted);
+  REQUIRE(outcomes.size() == 3);
+  CHECK(outcomes[0] == "");
+  CHECK(outcomes[1] == "region 'eu-west-1' is not crashed");
+  CHECK(outcomes[2] == "");
+  std::vector<std::string> faults;
+  int samples = 0;
+  for (const json& event : history(dir.path)) {
+    if (event["event"] == "fault") {
+      faults.push_back(event["fault"]);
+      CHECK(event["line"] == 0);
+    }
+    samples += event["event"] == "status";
+  }
+  CHECK(faults == std::vector<std::string>{"partition", "heal"});
+  CHECK(samples >= 3);  // the run went on sampling after its (empty) steps
+}
