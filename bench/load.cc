@@ -10,6 +10,7 @@
 
 #include "bench/resources.h"
 #include "model/errors.h"
+#include "regions/sqlite.h"
 #include "scenarios/parser.h"
 
 namespace gtsim::bench {
@@ -18,6 +19,7 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kBatchWriteItems = 25;
+constexpr auto kPollInterval = std::chrono::milliseconds(50);
 // About 100 bytes of item, as DynamoDB counts it, with the key and a counter.
 const std::string kPayload(80, 'x');
 
@@ -94,11 +96,18 @@ bool wait_replicated(scenarios::Cluster& cluster, double timeout_s, bool equal_d
       digests.insert(status.digests.count(kTable) ? status.digests.at(kTable) : "");
     }
     if (done && (!equal_digests || digests.size() == 1)) return true;
-    // A poll is one control round trip per region: often enough to time a drain to a few ms,
-    // rarely enough to leave the regions the CPU.
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::this_thread::sleep_for(kPollInterval);
   }
   return false;
+}
+
+int64_t last_applied_true_us(const scenarios::Cluster& cluster, const std::string& receiver,
+                             const std::string& origin) {
+  sql::Database db(cluster.region_files().at(receiver));
+  sql::Statement last(
+      db, "SELECT COALESCE(MAX(applied_true_us), 0) FROM applied_log WHERE origin = ?1");
+  last.bind(1, origin);
+  return last.step() ? last.column_int(0) : 0;
 }
 
 int64_t pending(scenarios::Cluster& cluster, const std::string& from, const std::string& to) {

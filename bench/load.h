@@ -48,8 +48,16 @@ void write_items_round_robin(scenarios::Cluster& cluster, const std::vector<std:
                              size_t count);
 
 // Polls every region's status until no link has a pending record and, with `equal_digests`,
-// every region holds the same table. Returns false at the timeout.
+// every region holds the same table. Returns false at the timeout. Polls are 50 ms apart: a
+// status computes every table's digest, which would slow the regions being measured; times are
+// read from the region files instead (last_applied_true_us).
 bool wait_replicated(scenarios::Cluster& cluster, double timeout_s, bool equal_digests = false);
+
+// Host true time (replication::true_now_us, the clock region processes stamp applies with) at
+// which `receiver` applied its last change from `origin`, read from its region file's
+// applied_log; 0 when none.
+int64_t last_applied_true_us(const scenarios::Cluster& cluster, const std::string& receiver,
+                             const std::string& origin);
 
 // The records `from` still has to ship to `to` (PendingReplicationCount), -1 while `from` is down.
 int64_t pending(scenarios::Cluster& cluster, const std::string& from, const std::string& to);
