@@ -1,5 +1,6 @@
 #include "bench/resources.h"
 
+#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,6 +37,9 @@ int64_t sqlite_file_bytes(const std::string& path) {
 
 int64_t run_in_child(const std::function<void()>& body) {
   std::fflush(stdout);
+  // The child's resident set starts with the pages it shares with this process: hand the heap
+  // earlier benchmarks freed back to the kernel first, so that they are not counted.
+  ::malloc_trim(0);
   const pid_t pid = ::fork();
   if (pid < 0) throw DynamoError(ErrorType::kInternal, "cannot fork a benchmark child");
   if (pid == 0) {

@@ -29,7 +29,8 @@ int64_t peak_rss_bytes(int pid);
 // Bytes a SQLite file takes on disk, its write-ahead log included.
 int64_t sqlite_file_bytes(const std::string& path);
 // Runs `body` in a forked child and returns the child's peak resident set size in bytes, so that
-// one benchmark's memory is not mixed with what this process held before.
+// one benchmark's memory is not mixed with what this process held before. The child's figure
+// includes the pages it inherited still resident (a few MB for gtsim itself).
 int64_t run_in_child(const std::function<void()>& body);
 
 std::string megabytes(int64_t bytes);
