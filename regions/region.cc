@@ -553,6 +553,15 @@ Page Region::scan(const ScanRequest& request) {
   return page;
 }
 
+uint64_t Region::stream_trimmed_through(const std::string& table) {
+  sql::Statement s(*db_,
+                   "SELECT COALESCE(MAX(through_stream_seq), 0) FROM stream_trims WHERE "
+                   "table_name = ?1");
+  s.bind(1, table);
+  s.step();
+  return static_cast<uint64_t>(s.column_int(0));
+}
+
 uint64_t Region::first_retained_local_seq() {
   int64_t first =
       db_->query_int("SELECT COALESCE(MIN(origin_seq), 0) FROM stream WHERE is_local = 1");
@@ -718,6 +727,16 @@ TrimResult Region::trim(int64_t now_us) {
   TrimResult result;
   sql::Transaction txn(*db_);
   for (const auto& [name, spec] : tables_) {
+    // Remembered before the records go: the stream's trim point (Streams answers
+    // TrimmedDataAccessException before it) and how far this region's own writes were trimmed
+    // (a peer whose cursor is behind that is out of sync, which the report shows).
+    sql::Statement note(
+        *db_,
+        "INSERT INTO stream_trims (table_name, trimmed_true_us, through_stream_seq, "
+        "through_local_seq) SELECT ?1, ?3, MAX(stream_seq), MAX(CASE WHEN is_local "
+        "= 1 THEN origin_seq END) FROM stream WHERE table_name = ?1 AND "
+        "applied_true_us < ?2 GROUP BY table_name");
+    note.bind(1, name).bind(2, now_us - spec.stream_retention_us).bind(3, now_us).run();
     sql::Statement trim_stream(*db_,
                                "DELETE FROM stream WHERE table_name = ?1 AND applied_true_us < ?2");
     trim_stream.bind(1, name).bind(2, now_us - spec.stream_retention_us).run();

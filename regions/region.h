@@ -228,10 +228,14 @@ class Region {
   // --- Streams and maintenance ---
   // Stream records with stream_seq > after, at most limit.
   std::vector<StreamRecord> stream_after(uint64_t after, size_t limit);
+  // The highest stream sequence number of `table` that retention removed (0 before any): the
+  // stream's trim point. Sequence numbers are never reused, so one at or below it is gone.
+  uint64_t stream_trimmed_through(const std::string& table);
   // Trims stream records older than each table's stream retention and purges tombstones older
   // than its tombstone retention (remembering them, so that a late write that resurrects the item
-  // is reported). Records a peer has not acknowledged are trimmed too: that peer falls out of sync
-  // (DESIGN.md section 5). The region never trims by itself; replicator/retention.h says when.
+  // is reported, and each trim in stream_trims). Records a peer has not acknowledged are trimmed
+  // too: that peer falls out of sync (DESIGN.md section 5). The region never trims by itself;
+  // replicator/retention.h says when.
   TrimResult trim(int64_t now_us);
   // The shortest tombstone or stream retention among the tables (nullopt without tables).
   std::optional<int64_t> shortest_retention_us() const;

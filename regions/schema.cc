@@ -25,7 +25,7 @@ CREATE TABLE items (
   deleted_true_us INTEGER,
   PRIMARY KEY (table_name, pk, sk)) WITHOUT ROWID;
 CREATE TABLE stream (
-  stream_seq       INTEGER PRIMARY KEY,
+  stream_seq       INTEGER PRIMARY KEY AUTOINCREMENT,
   table_name       TEXT NOT NULL,
   key              TEXT NOT NULL,
   event            TEXT NOT NULL,
@@ -41,6 +41,11 @@ CREATE TABLE stream (
   overwrote_origin TEXT,
   overwrote_seq    INTEGER);
 CREATE INDEX stream_local ON stream (origin_seq) WHERE is_local = 1;
+CREATE TABLE stream_trims (
+  table_name         TEXT NOT NULL,
+  trimmed_true_us    INTEGER NOT NULL,
+  through_stream_seq INTEGER NOT NULL,
+  through_local_seq  INTEGER);
 CREATE TABLE cursors (
   origin          TEXT PRIMARY KEY,
   applied_seq     INTEGER NOT NULL,
