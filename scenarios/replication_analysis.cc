@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
 #include "scenarios/lag_stats.h"
@@ -184,6 +185,31 @@ void analyse_convergence(const RunData& run, Report& report) {
   convergence.converged = convergence.divergent_keys == 0;
   if (convergence.converged) {
     convergence.convergence_time_us = std::max<Micros>(0, last_change - convergence.last_write_us);
+  }
+}
+
+void analyse_out_of_sync(const RunData& run, Report& report) {
+  for (const RegionData& origin : run.regions) {
+    for (const RegionData& receiver : run.regions) {
+      if (&receiver == &origin || receiver.tables.empty()) continue;
+      auto cursor = receiver.cursors.find(origin.name);
+      const uint64_t applied = cursor == receiver.cursors.end() ? 0 : cursor->second;
+      // The receiver's cursor only moves forward and an out-of-sync link ships nothing more, so
+      // the first trim past the final cursor is when the link fell out of sync.
+      auto trim = std::find_if(origin.local_trims.begin(), origin.local_trims.end(),
+                               [&](const LocalTrim& t) { return t.through_seq > applied; });
+      if (trim == origin.local_trims.end()) continue;
+      const int64_t missed = static_cast<int64_t>(origin.last_local_seq - applied);
+      report.out_of_sync.push_back(
+          {{origin.name, receiver.name},
+           trim->at_us,
+           applied,
+           missed,
+           fmt::format("{} trimmed its stream past {}'s cursor (seq {}) at {:.3f} ms: {} of its "
+                       "writes never reached {}, which needs a full copy",
+                       origin.name, receiver.name, applied, double(trim->at_us) / 1e3, missed,
+                       receiver.name)});
+    }
   }
 }
 

@@ -42,6 +42,7 @@ Report build_report(const Scenario& scenario, const std::string& run_dir) {
   analyse_lag(*run, report);
   analyse_backlog(*run, report);
   analyse_convergence(*run, report);
+  analyse_out_of_sync(*run, report);
   analyse_conflicts(*run, report);
   analyse_stale_reads(*run, report);
   check_expectations(scenario, *run, report);

@@ -1,6 +1,7 @@
 // Report: what replication did in one run, computed from the run directory alone.
 //
-// build_report reads the region files (items, stream, applied_log, purged_tombstones) and
+// build_report reads the region files (items, stream, applied_log, purged_tombstones, cursors,
+// stream_trims) and
 // history.jsonl that a run leaves behind, never the orchestrator's own bookkeeping, so a report can
 // be rebuilt from any past run directory (`gtsim report RUN_DIR`). docs/report-format.md defines
 // every figure; report_json.h and report_summary.h render a Report.
@@ -133,6 +134,16 @@ struct Resurrection {
   std::string explanation;
 };
 
+// A directed link that fell out of sync: the origin's stream retention trimmed writes the
+// receiver had not applied, so nothing more reaches it from that origin until it is copied again.
+struct OutOfSync {
+  LinkId link;               // (origin, receiver)
+  Micros at_us = 0;          // the trim that removed the first write the receiver never applied
+  uint64_t applied_seq = 0;  // the receiver's cursor: the origin's writes it applied, in order
+  int64_t missed = 0;        // the origin's writes after that cursor, which it never received
+  std::string explanation;
+};
+
 // One checked expectation: a final `expect:` metric or item, or a step that failed at runtime.
 struct ExpectationResult {
   std::string kind;  // "metric", "item" or "step"
@@ -168,6 +179,7 @@ struct Report {
   std::vector<LostWrite> lost_writes;
   std::vector<StaleRead> stale_reads;
   std::vector<Resurrection> resurrections;
+  std::vector<OutOfSync> out_of_sync;  // by origin, then receiver
   std::vector<ExpectationResult> expectations;
 
   bool all_passed() const;

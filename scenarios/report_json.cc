@@ -149,6 +149,11 @@ json report_to_json(const Report& r) {
                 {"key", item_to_json(x.key)}, {"version", version_to_json(x.version)},
                 {"applied_us", x.applied_us}, {"explanation", x.explanation}};
   });
+  out["out_of_sync"] = listing(r.out_of_sync, [](const OutOfSync& x) {
+    return json{{"from", x.link.first}, {"to", x.link.second},
+                {"at_us", x.at_us},     {"applied_seq", x.applied_seq},
+                {"missed", x.missed},   {"explanation", x.explanation}};
+  });
   json expectations = listing(r.expectations, [](const ExpectationResult& e) {
     return json{{"kind", e.kind},     {"text", e.text},         {"line", e.line},
                 {"passed", e.passed}, {"expected", e.expected}, {"actual", e.actual}};

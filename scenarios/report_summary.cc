@@ -154,6 +154,12 @@ std::string format_summary(const Report& r) {
         return fmt::format("{} {}: {}", x.table, to_display_string(x.key), x.explanation);
       },
       out);
+  listing(
+      "Links out of sync", r.out_of_sync,
+      [](const OutOfSync& x) {
+        return fmt::format("{} -> {}: {}", x.link.first, x.link.second, x.explanation);
+      },
+      out);
   expectations(r, out);
   return out;
 }

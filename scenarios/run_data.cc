@@ -223,6 +223,20 @@ RegionData read_region(const std::string& path, const std::string& name, Micros 
     row.resurrected = applied.column_int(12) != 0;
     region.applied.push_back(std::move(row));
   }
+
+  region.last_local_seq = static_cast<uint64_t>(
+      db.query_int("SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM region_meta WHERE key = "
+                   "'last_local_seq'), 0)"));
+  sql::Statement cursors(db, "SELECT origin, applied_seq FROM cursors");
+  while (cursors.step())
+    region.cursors[cursors.column_text(0)] = static_cast<uint64_t>(cursors.column_int(1));
+  sql::Statement trims(db,
+                       "SELECT trimmed_true_us, through_local_seq FROM stream_trims WHERE "
+                       "through_local_seq IS NOT NULL ORDER BY trimmed_true_us, through_local_seq");
+  while (trims.step()) {
+    region.local_trims.push_back(
+        {trims.column_int(0) - origin, static_cast<uint64_t>(trims.column_int(1))});
+  }
   return region;
 }
 

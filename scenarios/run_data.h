@@ -1,7 +1,8 @@
 // RunData: the raw content of a run directory, read for the report.
 //
 // history.jsonl becomes operations (invoke joined with its ok or fail), faults, status samples and
-// step failures; each region file becomes its final items, its stream and its apply log. Region
+// step failures; each region file becomes its final items, its stream, its apply log, its cursors
+// and the trims of its own writes. Region
 // files are opened read-only and left untouched. Times are converted to the history's clock (true
 // microseconds since the run started): region files hold raw true time, which is the history's
 // plus `region_time_origin_us` (the "start" event's field, 0 when the history has no such event,
@@ -113,12 +114,21 @@ struct AppliedRow {
   bool resurrected = false;
 };
 
+// A trim that removed some of the region's own writes from its stream (stream_trims).
+struct LocalTrim {
+  Micros at_us = 0;
+  uint64_t through_seq = 0;  // the highest origin sequence of this region it removed
+};
+
 struct RegionData {
   std::string name;
-  std::vector<std::string> tables;  // the tables it holds a replica of
-  std::vector<FinalItem> items;     // by (table, key)
-  std::vector<StreamRow> stream;    // by stream_seq
-  std::vector<AppliedRow> applied;  // by applied time, then origin and sequence
+  std::vector<std::string> tables;          // the tables it holds a replica of
+  std::vector<FinalItem> items;             // by (table, key)
+  std::vector<StreamRow> stream;            // by stream_seq
+  std::vector<AppliedRow> applied;          // by applied time, then origin and sequence
+  uint64_t last_local_seq = 0;              // origin sequence of its latest write
+  std::map<std::string, uint64_t> cursors;  // origin -> highest origin sequence applied here
+  std::vector<LocalTrim> local_trims;       // by time
 };
 
 struct RunData {
