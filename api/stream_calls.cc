@@ -37,6 +37,15 @@ std::string table_of_stream(CallContext& context, const std::string& arn) {
                     "Requested resource not found: Stream: " + arn + " not found");
 }
 
+// Reading from `after` on needs the table's records after it, so the read fails once retention
+// has trimmed the next of them (DynamoDB Streams' rule, with its message).
+void check_not_trimmed(CallContext& context, const std::string& table, uint64_t after) {
+  if (after < context.region.stream_trimmed_through(table)) {
+    throw DynamoError(ErrorType::kTrimmedDataAccess,
+                      "The data you are trying to access has been trimmed.");
+  }
+}
+
 const std::string& text(const json& request, const char* name) {
   if (!request.contains(name) || !request[name].is_string()) {
     throw_validation(std::string("1 validation error detected: Value null at '") + name +
@@ -123,13 +132,15 @@ json get_shard_iterator(CallContext& context, const json& request) {
   const std::string& type = text(request, "ShardIteratorType");
   uint64_t after = 0;
   if (type == "TRIM_HORIZON") {
-    after = meta.stream_start_seq;
+    // The oldest record still kept.
+    after = std::max(meta.stream_start_seq, context.region.stream_trimmed_through(table));
   } else if (type == "LATEST") {
     after = last_stream_seq(context.region);
   } else if (type == "AT_SEQUENCE_NUMBER" || type == "AFTER_SEQUENCE_NUMBER") {
     uint64_t seq = parse_sequence_number(text(request, "SequenceNumber"));
     after = type == "AT_SEQUENCE_NUMBER" ? seq - std::min<uint64_t>(seq, 1) : seq;
     after = std::max(after, meta.stream_start_seq);
+    check_not_trimmed(context, table, after);
   } else {
     throw_validation("1 validation error detected: Value '" + type +
                      "' at 'shardIteratorType' failed to satisfy constraint: Member must satisfy "
@@ -174,6 +185,7 @@ json get_records(CallContext& context, const json& request) {
                      "' at 'limit' failed to satisfy constraint: Member must have value less "
                      "than or equal to 1000");
   }
+  check_not_trimmed(context, table, after);
   json records = json::array();
   // Scan the region's stream (every table's) until enough of this table's records are found.
   for (;;) {

@@ -5,10 +5,13 @@
 // Each table's stream has one shard that never closes. Sequence numbers are the region's stream
 // sequence numbers, so records of one table are ordered as they committed here, replicated writes
 // included (as a global table's stream shows them). A shard iterator is an opaque token holding
-// the table, the stream label and the position; it does not expire.
+// the table, the stream label and the position; it does not expire, but retention trims the
+// records under it (Region::stream_trimmed_through): TRIM_HORIZON starts at the oldest record
+// kept, and a sequence number or iterator before that answers TrimmedDataAccessException.
 //
 // Errors: DynamoError(kResourceNotFound) for an unknown stream or a table without one,
-// kValidation for a malformed request or iterator.
+// kValidation for a malformed request or iterator, kTrimmedDataAccess for a position whose next
+// record retention has trimmed.
 // Thread-safety: as the Region.
 #pragma once
 

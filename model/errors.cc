@@ -17,6 +17,8 @@ const char* error_type_name(ErrorType type) {
       return "ResourceNotFoundException";
     case ErrorType::kResourceInUse:
       return "ResourceInUseException";
+    case ErrorType::kTrimmedDataAccess:
+      return "TrimmedDataAccessException";
     case ErrorType::kInternal:
       return "InternalServerError";
   }

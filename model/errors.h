@@ -20,6 +20,7 @@ enum class ErrorType {
   kTransactionCanceled,     // TransactionCanceledException
   kResourceNotFound,        // ResourceNotFoundException
   kResourceInUse,           // ResourceInUseException
+  kTrimmedDataAccess,       // TrimmedDataAccessException: a stream read before the trim point
   kInternal,                // InternalServerError: an environment failure (disk, SQLite)
 };
 
