@@ -75,7 +75,7 @@ class LiveFaults {
   std::pair<int, json> submit(const std::string& text) {
     scenarios::Step step;
     try {
-      step = scenarios::parse_step_text(scenario_, text, "fault");
+      step = scenarios::parse_live_fault(scenario_, text, "fault");
     } catch (const scenarios::ScenarioError& e) {
       std::string message;
       for (const auto& diagnostic : e.diagnostics())
@@ -120,13 +120,10 @@ class LiveFaults {
  private:
   static std::string refusal(const scenarios::Step& step) {
     if (step.at || step.after != 0) return "a fault is played at once; leave out at: and after:";
-    const auto* fault = std::get_if<scenarios::Fault>(&step.action);
-    if (fault == nullptr) {
-      return "only faults can be sent (partition, isolate, heal, crash, restart, pause, resume, "
-             "clock, link); send client operations to the DynamoDB endpoints";
-    }
-    if (std::holds_alternative<scenarios::AddReplicaFault>(*fault) ||
-        std::holds_alternative<scenarios::RemoveReplicaFault>(*fault)) {
+    // parse_live_fault admits faults only.
+    const auto& fault = std::get<scenarios::Fault>(step.action);
+    if (std::holds_alternative<scenarios::AddReplicaFault>(fault) ||
+        std::holds_alternative<scenarios::RemoveReplicaFault>(fault)) {
       return "add or remove replicas through the endpoints, with UpdateTable's ReplicaUpdates";
     }
     return "";

@@ -78,12 +78,12 @@ Scenario load_scenario_file(const std::string& path) {
   return parse_scenario(text.str(), path);
 }
 
-Step parse_step_text(const Scenario& scenario, std::string_view text,
-                     const std::string& display_name) {
+Step parse_live_fault(const Scenario& scenario, std::string_view text,
+                      const std::string& display_name) {
   ParseContext context(display_name);
   const YAML::Node root = load_yaml(text, context);
   Step step;
-  context.attempt([&] { step = ScenarioParser(context).parse_extra_step(scenario, root); });
+  context.attempt([&] { step = ScenarioParser(context).parse_live_fault(scenario, root); });
   if (context.error_count() > 0) throw ScenarioError(context.take_diagnostics());
   return step;
 }

@@ -25,11 +25,12 @@ Scenario parse_scenario(std::string_view text, const std::string& display_name);
 // when the file cannot be read, ScenarioError when it is not a valid scenario.
 Scenario load_scenario_file(const std::string& path);
 
-// Parses one step written as in a scenario's `steps:` list (YAML, e.g. "{isolate: eu-west-1}")
-// against `scenario`'s regions and tables, as `gtsim serve` does with a fault typed while it runs.
-// Positions name `display_name`. The step is checked on its own: whether a region is crashed at
-// that moment is the cluster's to say. Throws ScenarioError.
-Step parse_step_text(const Scenario& scenario, std::string_view text,
-                     const std::string& display_name);
+// Parses one fault step written as in a scenario's `steps:` list (YAML, e.g.
+// "{isolate: eu-west-1}") against `scenario`'s regions and tables, as `gtsim serve` does with a
+// fault typed while it runs. Positions name `display_name`. The step is checked on its own:
+// whether a region is crashed at that moment is the cluster's to say. Throws ScenarioError, also
+// for a step that is not a fault (a client operation, a wait, a workload), naming the faults.
+Step parse_live_fault(const Scenario& scenario, std::string_view text,
+                      const std::string& display_name);
 
 }  // namespace gtsim::scenarios

@@ -30,8 +30,9 @@ class ScenarioParser {
 
   // Fills and returns the scenario; the caller checks ctx.error_count() afterwards.
   Scenario parse(const YAML::Node& root);
-  // One step on its own, against `base`'s regions and tables (parse_step_text).
-  Step parse_extra_step(const Scenario& base, const YAML::Node& node);
+  // One fault step on its own, against `base`'s regions and tables (parse_live_fault); any other
+  // step is refused with the list of faults.
+  Step parse_live_fault(const Scenario& base, const YAML::Node& node);
 
  private:
   // scenario_parser.cc

@@ -180,10 +180,27 @@ void ScenarioParser::parse_steps(const YAML::Node& node) {
   }
 }
 
-Step ScenarioParser::parse_extra_step(const Scenario& base, const YAML::Node& node) {
+Step ScenarioParser::parse_live_fault(const Scenario& base, const YAML::Node& node) {
   scenario_ = base;
   for (const Region& region : base.regions) {
     if (region.initial_replica) members_.insert(region.name);
+  }
+  // Checked first: a client step would otherwise fail on what it lacks (a table, a region), which
+  // hides that it cannot be sent live at all.
+  if (node.IsMap()) {
+    const Action* action = detect_action(ctx_, node, actions());
+    if (action != nullptr && action->kind != ActionKind::kFault) {
+      std::vector<std::string> faults;
+      for (const Action& candidate : actions()) {
+        if (candidate.kind == ActionKind::kFault) faults.push_back(candidate.key);
+      }
+      ctx_.fail(node,
+                fmt::format("only faults can be sent live ({}), not {}", fmt::join(faults, ", "),
+                            action->key),
+                action->kind == ActionKind::kClient
+                    ? "send client operations to the region's DynamoDB endpoint"
+                    : "");
+    }
   }
   return parse_step(node);
 }

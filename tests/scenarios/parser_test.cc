@@ -389,20 +389,38 @@ TEST_CASE("one step parses on its own against a scenario's regions") {
   const Scenario scenario = parse_scenario(
       "name: t\nregions: [us-east-1, eu-west-1, ap-southeast-2]\ntables: []\nsteps: []\n",
       "t.yaml");
-  const Step isolate = parse_step_text(scenario, "{isolate: eu-west-1}", "fault");
+  const Step isolate = parse_live_fault(scenario, "{isolate: eu-west-1}", "fault");
   const auto& cut = as<PartitionFault>(as<Fault>(isolate.action)).cut;
   CHECK(cut.size() == 4);
   CHECK(cut.contains({"eu-west-1", "us-east-1"}));
   CHECK(
-      std::holds_alternative<HealFault>(as<Fault>(parse_step_text(scenario, "heal", "f").action)));
+      std::holds_alternative<HealFault>(as<Fault>(parse_live_fault(scenario, "heal", "f").action)));
   try {
-    parse_step_text(scenario, "{crash: mars-north-1}", "fault");
+    parse_live_fault(scenario, "{crash: mars-north-1}", "fault");
     FAIL("an unknown region was accepted");
   } catch (const ScenarioError& e) {
     REQUIRE(e.diagnostics().size() == 1);
     CHECK(e.diagnostics()[0].to_string().starts_with("fault:1:9: error: unknown region"));
   }
-  CHECK_THROWS_AS(parse_step_text(scenario, "{heal: [", "fault"), ScenarioError);
+  CHECK_THROWS_AS(parse_live_fault(scenario, "{heal: [", "fault"), ScenarioError);
+}
+
+TEST_CASE("a step that is not a fault is refused live, naming the faults") {
+  // No tables: a put would otherwise fail on the table it lacks.
+  const Scenario scenario =
+      parse_scenario("name: t\nregions: [us-east-1, eu-west-1]\ntables: []\nsteps: []\n", "t.yaml");
+  for (const char* text : {"{in: us-east-1, put: {id: a}}", "{wait: 1s}"}) {
+    INFO(text);
+    try {
+      parse_live_fault(scenario, text, "fault");
+      FAIL("a step that is not a fault was accepted");
+    } catch (const ScenarioError& e) {
+      REQUIRE(e.diagnostics().size() == 1);
+      CHECK(e.diagnostics()[0].message.starts_with(
+          "only faults can be sent live (partition, heal, isolate, crash, restart, pause, resume, "
+          "clock, add_replica, remove_replica, link), not "));
+    }
+  }
 }
 
 }  // namespace

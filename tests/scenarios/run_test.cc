@@ -259,7 +259,7 @@ TEST_CASE(
       if (handed) return steps;
       handed = true;
       for (const char* text : {"{isolate: eu-west-1}", "{restart: eu-west-1}", "heal"}) {
-        Step step = parse_step_text(scenario, text, "fault");
+        Step step = parse_live_fault(scenario, text, "fault");
         step.pos.line = 0;
         steps.push_back({step, [&](const std::string& error) { outcomes.push_back(error); }});
       }
