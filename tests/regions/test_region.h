@@ -1,29 +1,13 @@
-// Helpers shared by the region tests: a temporary directory, and short constructors.
+// Helpers shared by the region tests: short constructors of tables, regions and updates.
 #pragma once
 
 #include <filesystem>
-#include <random>
 #include <string>
 
 #include "regions/region.h"
+#include "tests/support/temp_dir.h"
 
 namespace gtsim::testing {
-
-// A fresh directory under the system temp dir, removed on destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() /
-            ("gtsim-test-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 inline TableSpec users_table(std::string policy = "lww") {
   TableSpec spec;

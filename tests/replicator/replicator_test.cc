@@ -3,7 +3,6 @@
 
 #include <doctest/doctest.h>
 
-#include <atomic>
 #include <deque>
 #include <filesystem>
 #include <set>
@@ -11,9 +10,12 @@
 #include "model/errors.h"
 #include "replicator/retention.h"
 #include "replicator/wire.h"
+#include "tests/support/temp_dir.h"
 
 using namespace gtsim;
 using namespace gtsim::replication;
+
+using gtsim::testing::TempDir;
 
 namespace {
 
@@ -25,18 +27,6 @@ TableSpec users_table() {
 }
 
 // A temporary directory removed at the end of the test.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path =
-        std::filesystem::temp_directory_path() /
-        ("gtsim-replicator-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
-
 struct Applied {
   std::string region;
   int64_t at_us;
@@ -51,7 +41,7 @@ class Cluster {
           const ShipperOptions& shipping = {}, const std::string& secret = "s3cret") {
     for (const std::string& name : names) {
       Node& node = nodes_[name];
-      node.region = Region::open((dir_.path / (name + ".db")).string(), name, {}, now_);
+      node.region = Region::open((dir_.path() / (name + ".db")).string(), name, {}, now_);
       node.region->create_table(users_table());
       ReplicatorOptions options{"run-1", secret, 42, shipping, 1'000'000};
       node.replicator = std::make_unique<Replicator>(*node.region, options);
@@ -384,7 +374,7 @@ TEST_CASE("replicator trims every tenth of the shortest retention, within 1 ms a
   CHECK(retention_interval_us(1) == 1'000);
 
   TempDir dir;
-  auto region = Region::open((dir.path / "a.db").string(), "a", {}, 0);
+  auto region = Region::open((dir.path() / "a.db").string(), "a", {}, 0);
   Retention retention;
   CHECK(retention.run_due(*region, 0) == std::nullopt);  // no table, nothing can expire
   TableSpec spec = users_table();
@@ -446,7 +436,7 @@ TEST_CASE("replicator purges tombstones and trims the stream after their retenti
 
 TEST_CASE("replicator refuses hellos without the shared secret") {
   TempDir dir;
-  auto a = Region::open((dir.path / "a.db").string(), "a", {}, 0);
+  auto a = Region::open((dir.path() / "a.db").string(), "a", {}, 0);
   Replicator replicator(*a, ReplicatorOptions{"run-1", "s3cret", 1, {}, 1'000'000});
   replicator.add_peer("b", constant_link(0));
   Effects effects;

@@ -6,7 +6,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <filesystem>
 
@@ -15,24 +14,16 @@
 #include "model/errors.h"
 #include "regions/region.h"
 #include "scenarios/process_cluster.h"
+#include "tests/support/temp_dir.h"
 
 using namespace gtsim;
 using namespace gtsim::scenarios;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-namespace {
+using gtsim::testing::TempDir;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() /
-           ("gtsim-replicas-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
+namespace {
 
 // us-east-1 and eu-west-1 hold the table from the start; ap-southeast-2 joins later. Links take
 // 30 ms, so a write is in flight that long.
@@ -81,7 +72,7 @@ bool settle(ProcessCluster& cluster) {
 
 TEST_CASE("ProcessCluster add_replica backfills a new region process and loses no write") {
   TempDir dir;
-  ProcessCluster cluster(late_joiner(dir.path));
+  ProcessCluster cluster(late_joiner(dir.path()));
   CHECK(cluster.pid("ap-southeast-2") == -1);
   CHECK(cluster.status().size() == 2);
   CHECK_THROWS_AS(put(cluster, "ap-southeast-2", "no"), DynamoError);
@@ -116,7 +107,7 @@ TEST_CASE("ProcessCluster add_replica backfills a new region process and loses n
 TEST_CASE("ProcessCluster remove_replica stops the region's process and deletes its tables") {
   TempDir dir;
   {
-    ProcessCluster cluster(late_joiner(dir.path));
+    ProcessCluster cluster(late_joiner(dir.path()));
     put(cluster, "us-east-1", "1");
     REQUIRE(settle(cluster));
     const int pid = cluster.pid("eu-west-1");
@@ -138,6 +129,6 @@ TEST_CASE("ProcessCluster remove_replica stops the region's process and deletes 
     CHECK(holds(cluster, "ap-southeast-2", "2"));
   }
   std::unique_ptr<gtsim::Region> removed =
-      gtsim::Region::open((dir.path / "eu-west-1.db").string(), "eu-west-1", {}, 0);
+      gtsim::Region::open((dir.path() / "eu-west-1.db").string(), "eu-west-1", {}, 0);
   CHECK(removed->tables().empty());
 }

@@ -6,7 +6,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
@@ -20,24 +19,16 @@
 #include "scenarios/process_cluster.h"
 #include "scenarios/report.h"
 #include "scenarios/runner.h"
+#include "tests/support/temp_dir.h"
 
 using namespace gtsim;
 using namespace gtsim::scenarios;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-namespace {
+using gtsim::testing::TempDir;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() /
-           ("gtsim-run-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
+namespace {
 
 bool process_gone(int pid) {
   return ::kill(pid, 0) != 0 && errno == ESRCH;
@@ -89,13 +80,13 @@ TEST_CASE("a process cluster starts, crashes, restarts and stops its regions") {
   TempDir dir;
   std::map<std::string, int> pids;
   {
-    ProcessCluster cluster(two_regions(dir.path));
+    ProcessCluster cluster(two_regions(dir.path()));
     for (const char* region : {"us-east-1", "eu-west-1"}) {
       pids[region] = cluster.pid(region);
       CHECK(pids[region] > 0);
     }
-    CHECK(fs::exists(dir.path / ".secret"));
-    CHECK((fs::status(dir.path / ".secret").permissions() & fs::perms::all) ==
+    CHECK(fs::exists(dir.path() / ".secret"));
+    CHECK((fs::status(dir.path() / ".secret").permissions() & fs::perms::all) ==
           (fs::perms::owner_read | fs::perms::owner_write));
     CHECK(cluster.status().size() == 2);
     cluster.call("us-east-1", "PutItem", put("1", "alice"));
@@ -118,16 +109,16 @@ TEST_CASE("a process cluster starts, crashes, restarts and stops its regions") {
       if (!caught_up) cluster.advance_to(cluster.now_us() + 20'000);
     }
     CHECK(caught_up);
-    CHECK(cluster.region_files().at("eu-west-1") == (dir.path / "eu-west-1.db").string());
+    CHECK(cluster.region_files().at("eu-west-1") == (dir.path() / "eu-west-1.db").string());
   }
   for (const auto& [name, pid] : pids)
     CHECK_MESSAGE(process_gone(pid), name);
-  CHECK_FALSE(fs::exists(dir.path / ".secret"));
+  CHECK_FALSE(fs::exists(dir.path() / ".secret"));
 }
 
 TEST_CASE("a process cluster that cannot start its regions leaves none behind") {
   TempDir dir;
-  ProcessClusterOptions o = two_regions(dir.path);
+  ProcessClusterOptions o = two_regions(dir.path());
   o.binary = "/bin/false";
   o.start_timeout_us = 2'000'000;
   CHECK_THROWS_AS(ProcessCluster{o}, DynamoError);
@@ -139,15 +130,15 @@ TEST_CASE("the runner plays the design example on region processes and its expec
       load_scenario_file(std::string(GTSIM_TEST_DATA_DIR) + "/design_example.yaml");
   RunResult result;
   {
-    ProcessCluster cluster(process_cluster_options(scenario, GTSIM_BINARY, dir.path.string()));
+    ProcessCluster cluster(process_cluster_options(scenario, GTSIM_BINARY, dir.path().string()));
     RunnerOptions options;
-    options.history_path = (dir.path / "history.jsonl").string();
+    options.history_path = (dir.path() / "history.jsonl").string();
     result = run_scenario(scenario, cluster, options);
   }
   CHECK(result.steps_passed);
   CHECK_FALSE(result.interrupted);
   CHECK(result.operations == 3);
-  const Report report = build_report(scenario, dir.path.string());
+  const Report report = build_report(scenario, dir.path().string());
   for (const ExpectationResult& e : report.expectations)
     CHECK_MESSAGE(e.passed, e.text << ": expected " << e.expected << ", got " << e.actual);
   CHECK(report.all_passed());
@@ -157,7 +148,7 @@ TEST_CASE("the runner plays the design example on region processes and its expec
   int completions = 0;
   bool converged = false;
   int64_t last_us = 0;
-  for (const json& event : history(dir.path)) {
+  for (const json& event : history(dir.path())) {
     CHECK(event["true_us"].get<int64_t>() >= last_us);
     last_us = event["true_us"].get<int64_t>();
     const std::string kind = event["event"];
@@ -182,7 +173,7 @@ TEST_CASE("the runner plays the design example on region processes and its expec
 
 TEST_CASE("gtsim run exits 1 when a step expectation fails and 2 for a bad file") {
   TempDir dir;
-  const fs::path file = dir.path / "failing.yaml";
+  const fs::path file = dir.path() / "failing.yaml";
   std::ofstream(file) << "name: failing step\n"
                          "regions: [us-east-1, eu-west-1]\n"
                          "network: {default: {latency: 5ms}}\n"
@@ -190,26 +181,26 @@ TEST_CASE("gtsim run exits 1 when a step expectation fails and 2 for a bad file"
                          "steps:\n"
                          "  - {in: us-east-1, put: {id: \"1\", name: alice}}\n"
                          "  - {in: us-east-1, get: {id: \"1\"}, expect: {name: bob}}\n";
-  CHECK(run_gtsim("run --quiet --out " + (dir.path / "out").string() + " " + file.string()) == 1);
+  CHECK(run_gtsim("run --quiet --out " + (dir.path() / "out").string() + " " + file.string()) == 1);
   bool failed_step = false;
-  for (const json& event : history(dir.path / "out")) {
+  for (const json& event : history(dir.path() / "out")) {
     if (event["event"] == "step_failed") {
       failed_step = true;
       CHECK(event["line"] == 7);
     }
   }
   CHECK(failed_step);
-  CHECK(fs::exists(dir.path / "out" / "report.json"));
+  CHECK(fs::exists(dir.path() / "out" / "report.json"));
 
-  std::ofstream(dir.path / "bad.yaml") << "name: bad\nregions: [nowhere-1]\n";
-  CHECK(run_gtsim("run --quiet --out " + (dir.path / "bad").string() + " " +
-                  (dir.path / "bad.yaml").string()) == 2);
-  CHECK_FALSE(fs::exists(dir.path / "bad"));
+  std::ofstream(dir.path() / "bad.yaml") << "name: bad\nregions: [nowhere-1]\n";
+  CHECK(run_gtsim("run --quiet --out " + (dir.path() / "bad").string() + " " +
+                  (dir.path() / "bad.yaml").string()) == 2);
+  CHECK_FALSE(fs::exists(dir.path() / "bad"));
 }
 
 TEST_CASE("gtsim run with no file plays the default scenario and leaves a run directory") {
   TempDir dir;
-  const fs::path out = dir.path / "default";
+  const fs::path out = dir.path() / "default";
   CHECK(run_gtsim("run --quiet --out " + out.string()) == 0);
   for (const char* name : {"scenario.yaml", "history.jsonl", "run.json", "report.json",
                            "us-east-1.db", "eu-west-1.db", "ap-southeast-2.db"}) {
@@ -230,7 +221,7 @@ TEST_CASE("gtsim run purges tombstones on time in processes and in simulation: a
   TempDir dir;
   for (const char* mode : {"", "--deterministic "}) {
     INFO("mode: ", mode);
-    const fs::path out = dir.path / (*mode ? "simulated" : "processes");
+    const fs::path out = dir.path() / (*mode ? "simulated" : "processes");
     CHECK(run_gtsim("run --quiet " + std::string(mode) + "--out " + out.string() + " " + example) ==
           0);
     const json report = json::parse(read_text(out / "report.json"));
@@ -250,9 +241,9 @@ TEST_CASE(
   bool handed = false;
   RunResult result;
   {
-    ProcessCluster cluster(process_cluster_options(scenario, GTSIM_BINARY, dir.path.string()));
+    ProcessCluster cluster(process_cluster_options(scenario, GTSIM_BINARY, dir.path().string()));
     RunnerOptions options;
-    options.history_path = (dir.path / "history.jsonl").string();
+    options.history_path = (dir.path() / "history.jsonl").string();
     options.until_interrupted = true;
     options.live_steps = [&] {
       std::vector<LiveStep> steps;
@@ -279,7 +270,7 @@ TEST_CASE(
   CHECK(outcomes[2] == "");
   std::vector<std::string> faults;
   int samples = 0;
-  for (const json& event : history(dir.path)) {
+  for (const json& event : history(dir.path())) {
     if (event["event"] == "fault") {
       faults.push_back(event["fault"]);
       CHECK(event["line"] == 0);

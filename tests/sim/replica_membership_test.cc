@@ -3,9 +3,6 @@
 // replica stops replicating and loses its tables.
 #include <doctest/doctest.h>
 
-#include <unistd.h>
-
-#include <atomic>
 #include <filesystem>
 #include <map>
 
@@ -13,23 +10,15 @@
 
 #include "model/errors.h"
 #include "sim/sim_cluster.h"
+#include "tests/support/temp_dir.h"
 
 using namespace gtsim;
 using namespace gtsim::sim;
 using nlohmann::json;
 
-namespace {
+using gtsim::testing::TempDir;
 
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path =
-        std::filesystem::temp_directory_path() /
-        ("gtsim-membership-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
+namespace {
 
 // us-east-1 and eu-west-1 hold the table from the start; ap-southeast-2 joins later. Every link
 // takes 40 ms, so a write is in flight for that long.
@@ -84,7 +73,7 @@ TEST_CASE("SimCluster add_replica backfills and loses no write made around the s
   TempDir dir;
   // (region, origin, seq) -> how many times it was applied there.
   std::map<std::tuple<std::string, std::string, uint64_t>, int> applies;
-  SimClusterOptions o = late_joiner(dir.path.string());
+  SimClusterOptions o = late_joiner(dir.path().string());
   o.on_applied = [&](const std::string& region, int64_t, const ApplyOutcome& outcome) {
     ++applies[{region, outcome.id.origin, outcome.id.seq}];
   };
@@ -92,7 +81,7 @@ TEST_CASE("SimCluster add_replica backfills and loses no write made around the s
   CHECK(cluster.region("ap-southeast-2") == nullptr);
   CHECK(cluster.status().size() == 2);
   CHECK(cluster.region_files().size() == 2);
-  CHECK_FALSE(std::filesystem::exists(dir.path / "ap-southeast-2.db"));
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "ap-southeast-2.db"));
   CHECK_THROWS_AS(put(cluster, "ap-southeast-2", "no"), DynamoError);
 
   put(cluster, "us-east-1", "1");
@@ -132,7 +121,7 @@ TEST_CASE("SimCluster add_replica backfills and loses no write made around the s
 
 TEST_CASE("SimCluster remove_replica stops replication and deletes the region's tables") {
   TempDir dir;
-  SimCluster cluster(late_joiner(dir.path.string()));
+  SimCluster cluster(late_joiner(dir.path().string()));
   CHECK_THROWS_AS(cluster.remove_replica("ap-southeast-2"), DynamoError);  // holds none
   put(cluster, "us-east-1", "1");
   REQUIRE(settle(cluster));
@@ -155,7 +144,7 @@ TEST_CASE("SimCluster remove_replica stops replication and deletes the region's 
   REQUIRE(settle(cluster));
   {
     std::unique_ptr<Region> removed =
-        Region::open((dir.path / "eu-west-1.db").string(), "eu-west-1", {}, cluster.now_us());
+        Region::open((dir.path() / "eu-west-1.db").string(), "eu-west-1", {}, cluster.now_us());
     CHECK(removed->tables().empty());
   }
 

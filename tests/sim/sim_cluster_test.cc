@@ -4,32 +4,23 @@
 
 #include <doctest/doctest.h>
 
-#include <atomic>
 #include <filesystem>
 
 #include <fmt/core.h>
-#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include "model/errors.h"
 #include "replicator/retention.h"
 #include "sim/invariants.h"
+#include "tests/support/temp_dir.h"
 
 using namespace gtsim;
 using namespace gtsim::sim;
 using nlohmann::json;
 
-namespace {
+using gtsim::testing::TempDir;
 
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path = std::filesystem::temp_directory_path() /
-           ("gtsim-sim-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
+namespace {
 
 const std::vector<std::string> kRegions = {"eu-west-1", "us-east-1", "us-west-2"};
 
@@ -105,7 +96,7 @@ std::string value_in(SimCluster& cluster, const std::string& region, const std::
 std::string scripted_run(uint64_t seed) {
   TempDir dir;
   std::string trace;
-  SimClusterOptions o = options(dir.path.string(), seed, jittery_link());
+  SimClusterOptions o = options(dir.path().string(), seed, jittery_link());
   o.on_applied = [&](const std::string& region, int64_t now, const ApplyOutcome& outcome) {
     trace += fmt::format("{} {} {}#{} {}\n", region, now, outcome.id.origin, outcome.id.seq,
                          classification_name(outcome.classification));
@@ -134,7 +125,7 @@ std::string scripted_run(uint64_t seed) {
 
 TEST_CASE("SimCluster concurrent writes converge to the LWW winner everywhere") {
   TempDir dir;
-  SimCluster cluster(options(dir.path.string(), 1, replication::constant_link(35'000)));
+  SimCluster cluster(options(dir.path().string(), 1, replication::constant_link(35'000)));
   put(cluster, "us-east-1", "42", "alice");
   cluster.advance_to(5'000);
   put(cluster, "eu-west-1", "42", "bob");
@@ -146,7 +137,7 @@ TEST_CASE("SimCluster concurrent writes converge to the LWW winner everywhere") 
 
 TEST_CASE("SimCluster partition holds writes back until the heal") {
   TempDir dir;
-  SimCluster cluster(options(dir.path.string(), 2, replication::constant_link(10'000)));
+  SimCluster cluster(options(dir.path().string(), 2, replication::constant_link(10'000)));
   for (std::string other : {"us-east-1", "us-west-2"}) {
     cluster.set_partitioned("eu-west-1", other, true);
     cluster.set_partitioned(other, "eu-west-1", true);
@@ -168,7 +159,7 @@ TEST_CASE("SimCluster partition holds writes back until the heal") {
 
 TEST_CASE("SimCluster crash keeps the file and restart catches up both ways") {
   TempDir dir;
-  SimCluster cluster(options(dir.path.string(), 3, replication::constant_link(20'000)));
+  SimCluster cluster(options(dir.path().string(), 3, replication::constant_link(20'000)));
   cluster.set_paused("us-west-2", "eu-west-1", true);
   put(cluster, "us-west-2", "w", "written-before-crash");
   cluster.advance_to(100'000);
@@ -198,7 +189,7 @@ TEST_CASE("SimCluster one seed replays exactly and two seeds differ") {
 
 TEST_CASE("SimCluster refuses unknown regions and links to itself") {
   TempDir dir;
-  SimCluster cluster(options(dir.path.string(), 4, replication::constant_link(1'000)));
+  SimCluster cluster(options(dir.path().string(), 4, replication::constant_link(1'000)));
   CHECK_THROWS_AS(cluster.crash("mars-1"), DynamoError);
   CHECK_THROWS_AS(cluster.set_partitioned("eu-west-1", "eu-west-1", true), DynamoError);
   CHECK_THROWS_AS(cluster.call("mars-1", "GetItem", json::object()), DynamoError);
@@ -208,7 +199,7 @@ TEST_CASE("SimCluster trims the stream and purges tombstones in a long run, keep
   constexpr int64_t kTombstoneUs = 2'000'000, kStreamUs = 5'000'000, kWriteEveryUs = 100'000;
   constexpr int kWrites = 600;  // a minute of virtual time
   TempDir dir;
-  SimClusterOptions o = options(dir.path.string(), 5, replication::constant_link(10'000));
+  SimClusterOptions o = options(dir.path().string(), 5, replication::constant_link(10'000));
   o.tables[0].tombstone_retention_us = kTombstoneUs;
   o.tables[0].stream_retention_us = kStreamUs;
   InvariantChecker checker(o.tables[0]);
