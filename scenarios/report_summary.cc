@@ -161,6 +161,7 @@ std::string format_summary(const Report& r) {
       },
       out);
   expectations(r, out);
+  if (!r.replay.empty()) out += fmt::format("\nReplay: {}\n", r.replay);
   return out;
 }
 

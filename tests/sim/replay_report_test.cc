@@ -1,5 +1,6 @@
 // gtsim run --deterministic: report.json states the seed and the command that replays the run,
-// and two runs of that command give the same report.json, byte for byte.
+// and two runs of that command give the same report.json, byte for byte; gtsim report prints it
+// again.
 #include <doctest/doctest.h>
 
 #include <sys/wait.h>
@@ -55,5 +56,8 @@ TEST_CASE("report.json of a deterministic run names its seed and replay command"
   const nlohmann::json rebuilt = nlohmann::json::parse(read_text(dir / "rebuilt.json"));
   CHECK(rebuilt["seed"] == 77);
   CHECK(rebuilt["replay"] == replay);
+  // Its summary ends with the replay command, as gtsim run's did.
+  REQUIRE(run_gtsim("report " + (dir / "first").string(), dir / "summary.txt") == 0);
+  CHECK(read_text(dir / "summary.txt").find("\nReplay: " + replay + "\n") != std::string::npos);
   fs::remove_all(dir);
 }
