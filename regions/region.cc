@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/errors.h"
+#include "regions/checkpointer.h"
 #include "regions/schema.h"
 #include "regions/sqlite.h"
 
@@ -145,6 +146,8 @@ std::unique_ptr<Region> Region::open(const std::string& path, const std::string&
                                                 stored_name + ", not " + name);
   }
   std::unique_ptr<Region> region(new Region(std::move(db), name, RegionClock(clock, now_us)));
+  // A checkpoint on the region's own thread would stall everything it serves for its syncs.
+  region->checkpointer_ = std::make_unique<sql::Checkpointer>(*region->db_, path);
   sql::Statement tables(*region->db_, "SELECT spec FROM global_tables ORDER BY name");
   while (tables.step()) {
     TableSpec spec = table_spec_from_json(json::parse(tables.column_text(0)));

@@ -38,7 +38,8 @@ namespace gtsim {
 
 namespace sql {
 class Database;
-}
+class Checkpointer;
+}  // namespace sql
 
 enum class ReturnValues { kNone, kAllOld, kUpdatedOld, kAllNew, kUpdatedNew };
 
@@ -276,6 +277,8 @@ class Region {
 
   std::unique_ptr<sql::Database> db_;
   std::unique_ptr<Statements> statements_;
+  // Checkpoints db_'s WAL off this thread; destroyed (joined) first, as declared after db_.
+  std::unique_ptr<sql::Checkpointer> checkpointer_;
   std::string name_;
   RegionClock clock_;
   std::map<std::string, TableSpec> tables_;
