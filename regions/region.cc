@@ -336,14 +336,23 @@ WriteResult Region::write_locally(
   return {write.version, return_image(return_values, old_image, next.state.document, changed)};
 }
 
-WriteResult Region::put(const PutRequest& request, int64_t now_us) {
+WriteResult Region::put_locally(const PutRequest& request, int64_t now_us) {
   const TableSpec& spec = table(request.table);
   Key key = spec.key_schema.key_of_item(request.item);
-  return in_transaction([&] {
-    return write_locally(
-        request.table, key, WriteKind::kPut, [&](const Item*) { return request.item; }, {},
-        request.condition, request.return_values, now_us);
-  });
+  return write_locally(
+      request.table, key, WriteKind::kPut, [&](const Item*) { return request.item; }, {},
+      request.condition, request.return_values, now_us);
+}
+
+WriteResult Region::delete_locally(const DeleteRequest& request, int64_t now_us) {
+  return write_locally(
+      request.table, request.key, WriteKind::kDelete,
+      [](const Item*) { return std::optional<Item>(); }, {}, request.condition,
+      request.return_values, now_us);
+}
+
+WriteResult Region::put(const PutRequest& request, int64_t now_us) {
+  return in_transaction([&] { return put_locally(request, now_us); });
 }
 
 std::function<std::optional<Item>(const Item*)> Region::update_computation(
@@ -373,11 +382,22 @@ WriteResult Region::update(const UpdateRequest& request, int64_t now_us) {
 }
 
 WriteResult Region::delete_item(const DeleteRequest& request, int64_t now_us) {
+  return in_transaction([&] { return delete_locally(request, now_us); });
+}
+
+std::vector<WriteResult> Region::write_batch(const std::vector<BatchWrite>& writes,
+                                             int64_t now_us) {
   return in_transaction([&] {
-    return write_locally(
-        request.table, request.key, WriteKind::kDelete,
-        [](const Item*) { return std::optional<Item>(); }, {}, request.condition,
-        request.return_values, now_us);
+    std::vector<WriteResult> results;
+    results.reserve(writes.size());
+    for (const BatchWrite& write : writes) {
+      if (const auto* put = std::get_if<PutRequest>(&write)) {
+        results.push_back(put_locally(*put, now_us));
+      } else {
+        results.push_back(delete_locally(std::get<DeleteRequest>(write), now_us));
+      }
+    }
+    return results;
   });
 }
 

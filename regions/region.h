@@ -27,6 +27,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "conflict/policy.h"
@@ -83,6 +84,9 @@ struct DeleteRequest {
   ItemPredicate condition;
   ReturnValues return_values = ReturnValues::kNone;
 };
+
+// One write of a batch (Region::write_batch).
+using BatchWrite = std::variant<PutRequest, DeleteRequest>;
 
 struct GetRequest {
   std::string table;
@@ -202,6 +206,14 @@ class Region {
   Page scan(const ScanRequest& request);
   // All or nothing, locally; kTransactionCanceled with one reason per item when a condition fails.
   std::vector<WriteResult> transact_write(const std::vector<TransactItem>& items, int64_t now_us);
+  // Independent writes (BatchWriteItem's puts and deletes) committed in one SQLite transaction.
+  // Each is the write put() or delete_item() would make, in order, seeing the ones before it: its
+  // own version and origin sequence number (consecutive across the batch), its own stream record.
+  // Only the commit is shared, so a batch costs one commit instead of one per write. When any
+  // write fails (missing table, bad key, failed condition, SQLite) the call throws that write's
+  // error and nothing of the batch remains: no item, no stream record, and last_local_seq() is
+  // back where it was, so the next write reuses the sequence numbers.
+  std::vector<WriteResult> write_batch(const std::vector<BatchWrite>& writes, int64_t now_us);
 
   // The state of one item, tombstones included (nullopt when the region holds nothing).
   std::optional<ItemState> item_state(const std::string& table, const Key& key);
@@ -259,6 +271,9 @@ class Region {
   void append_stream(const std::string& table, const Key& key, const std::optional<Item>& old_image,
                      const ItemState& state, const Version& cause, int64_t commit_true_us,
                      int64_t now_us, std::optional<VersionId> overwrote, bool local);
+  // put() and delete_item() inside an open transaction.
+  WriteResult put_locally(const PutRequest& request, int64_t now_us);
+  WriteResult delete_locally(const DeleteRequest& request, int64_t now_us);
   // One local write inside an open transaction; returns its result.
   WriteResult write_locally(const std::string& table, const Key& key, WriteKind kind,
                             const std::function<std::optional<Item>(const Item* current)>& compute,

@@ -133,6 +133,66 @@ TEST_CASE("transactions are all or nothing with cancellation reasons") {
                     doctest::Contains("multiple operations on one item"));
 }
 
+TEST_CASE("a batch write commits its writes together, each as its own write") {
+  TempDir dir;
+  auto r = open_region(dir, "us-east-1");
+  r->put({"users", user("1", "alice")}, 1);
+  std::vector<WriteResult> results =
+      r->write_batch({PutRequest{"users", user("2", "bob")}, DeleteRequest{"users", key("1")},
+                      PutRequest{"users", user("3", "carol")}},
+                     2);
+  REQUIRE(results.size() == 3);
+  CHECK(results[0].version.id == VersionId{"us-east-1", 2});
+  CHECK(results[1].version.id == VersionId{"us-east-1", 3});
+  CHECK(results[2].version.id == VersionId{"us-east-1", 4});
+  CHECK(r->last_local_seq() == 4);
+  CHECK_FALSE(r->get({"users", key("1")}).item);
+  CHECK(r->get({"users", key("3")}).item == user("3", "carol"));
+  // One stream record per write, in order, as separate writes would leave.
+  std::vector<StreamRecord> stream = r->stream_after(0, 10);
+  REQUIRE(stream.size() == 4);
+  CHECK(stream[2].event == StreamEvent::kRemove);
+  CHECK(stream[2].version.id == VersionId{"us-east-1", 3});
+  std::vector<ChangeRecord> changes = r->local_changes_after(1, 10);
+  REQUIRE(changes.size() == 3);
+  CHECK(changes[0].id().seq == 2);
+  CHECK(changes[2].id().seq == 4);
+  // Later writes in a batch see the earlier ones.
+  ItemPredicate exists = [](const Item* item) { return item != nullptr; };
+  r->write_batch(
+      {PutRequest{"users", user("4", "dan")}, PutRequest{"users", user("4", "eve"), exists}}, 3);
+  CHECK(r->get({"users", key("4")}).item == user("4", "eve"));
+}
+
+TEST_CASE("a failing write in a batch leaves nothing and its sequence numbers are reused") {
+  TempDir dir;
+  auto r = open_region(dir, "us-east-1");
+  r->put({"users", user("1", "alice")}, 1);
+  ItemPredicate absent = [](const Item* item) { return item == nullptr; };
+  CHECK_THROWS_WITH_AS(r->write_batch({PutRequest{"users", user("2", "bob")},
+                                       PutRequest{"users", user("1", "eve"), absent},
+                                       PutRequest{"users", user("3", "carol")}},
+                                      2),
+                       "The conditional request failed", DynamoError);
+  CHECK_THROWS_WITH(
+      r->write_batch({DeleteRequest{"users", key("1")}, PutRequest{"nope", user("2", "bob")}}, 3),
+      doctest::Contains("Table: nope not found"));
+  CHECK(r->get({"users", key("1")}).item == user("1", "alice"));
+  CHECK_FALSE(r->get({"users", key("2")}).item);
+  CHECK_FALSE(r->item_state("users", key("2")));
+  CHECK(r->last_local_seq() == 1);
+  CHECK(r->stream_after(0, 10).size() == 1);
+  CHECK(r->local_changes_after(0, 10).size() == 1);
+  // The next write takes the sequence number the failed batch had used, so a peer sees no gap.
+  CHECK(r->put({"users", user("2", "bob")}, 4).version.id == VersionId{"us-east-1", 2});
+  auto peer = open_region(dir, "eu-west-1");
+  CHECK(peer->apply_remote_batch("us-east-1", r->local_changes_after(0, 10), 5).size() == 2);
+  // The counter survives a reopen at the right value too.
+  r.reset();
+  r = Region::open(dir.file("us-east-1.db"), "us-east-1", {}, 6);
+  CHECK(r->last_local_seq() == 2);
+}
+
 TEST_CASE("query orders by sort key value and pages with limit") {
   TempDir dir;
   auto r = Region::open(dir.file("r.db"), "us-east-1", {}, 0);
