@@ -10,6 +10,7 @@
 
 #include "bench/load.h"
 #include "bench/resources.h"
+#include "regions/checkpointer.h"
 #include "regions/region.h"
 #include "regions/schema.h"
 #include "regions/sqlite.h"
@@ -96,6 +97,7 @@ double baseline_rate(const fs::path& path, const std::vector<ChangeBatch>& batch
   }
   sql::Database db(path.string());
   schema::prepare(db, path.string(), "baseline");
+  sql::Checkpointer checkpointer(db, path.string());  // as Region::open checkpoints its file
   sql::Statement upsert(db, schema::kUpsertItem);
   Stopwatch clock;
   for (const std::vector<Row>& batch : rows) {

@@ -5,8 +5,9 @@
 // Region::put; a Shipper cuts their streams into the batches it would send (up to 100 records),
 // which go through the wire codec and back, as a receiver gets them. Then, timed:
 //   - baseline: the very rows the receiver will write, through the region's own item upsert
-//     statement (schema::kUpsertItem) on a fresh file with the region's pragmas and schema, one
-//     transaction per batch, every value encoded beforehand: SQLite and the disk alone;
+//     statement (schema::kUpsertItem) on a fresh file with the region's pragmas, schema and
+//     background checkpoints, one transaction per batch, every value encoded beforehand: SQLite
+//     and the disk alone;
 //   - apply: a third region (us-east-1) applies the same batches with Region::apply_remote_batch,
 //     alternating origins, back to back (a saturating load): load the row, classify, merge under
 //     LWW, upsert, append the stream, log the apply, advance the cursor.
