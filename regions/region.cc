@@ -18,7 +18,8 @@ using nlohmann::json;
 struct Region::Stored {
   Key key;
   ItemState state;
-  std::optional<int64_t> deleted_true_us;  // when it became a tombstone here
+  std::optional<int64_t> deleted_true_us;    // when it became a tombstone here
+  std::optional<std::string> document_json;  // load(): the document's text as stored
 };
 
 // Statements on the hot paths, prepared once.
@@ -91,7 +92,8 @@ bool sort_key_less(const AttributeValue& a, const AttributeValue& b) {
   }
 }
 
-StreamEvent event_for(const std::optional<Item>& before, const std::optional<Item>& after) {
+StreamEvent event_for(const std::optional<std::string>& before,
+                      const std::optional<std::string>& after) {
   if (!before) return after ? StreamEvent::kInsert : StreamEvent::kRemove;
   return after ? StreamEvent::kModify : StreamEvent::kRemove;
 }
@@ -128,6 +130,22 @@ std::optional<Item> return_image(ReturnValues which, const std::optional<Item>& 
 }
 
 }  // namespace
+
+// A change's key, images and version metadata as the JSON text the item row, the stream record
+// and the apply log store: encoded once, not once per row (the profile in docs/benchmarks.md),
+// and the old image is the text loaded, not encoded again.
+struct Region::Encoded {
+  Encoded(const Key& key, const std::optional<Stored>& current, const ItemState& next)
+      : key(item_to_json(key).dump()),
+        old_document(current ? current->document_json : std::nullopt),
+        new_document(document_text(next.document)),
+        metadata(state_metadata_to_json(next).dump()) {}
+
+  std::string key;
+  std::optional<std::string> old_document;
+  std::optional<std::string> new_document;
+  std::string metadata;
+};
 
 Region::Region(std::unique_ptr<sql::Database> db, std::string name, RegionClock clock)
     : db_(std::move(db)),
@@ -226,23 +244,22 @@ std::optional<Region::Stored> Region::load(const std::string& table, const std::
   if (s.step()) {
     out.emplace();
     out->key = item_from_json(json::parse(s.column_text(0)));
-    out->state =
-        state_from_json(json::parse(s.column_text(2)), parse_document(s.column_optional_text(1)));
+    out->document_json = s.column_optional_text(1);
+    out->state = state_from_json(json::parse(s.column_text(2)), parse_document(out->document_json));
     if (!s.column_is_null(3)) out->deleted_true_us = s.column_int(3);
   }
   s.reset();
   return out;
 }
 
-void Region::store(const std::string& table, const Stored& stored, int64_t now_us) {
+void Region::store(const std::string& table, const Stored& stored, const Encoded& encoded) {
   const TableSpec& spec = this->table(table);
   auto [pk, sk] = encode_key(spec, stored.key);
   const Version& v = stored.state.version;
   sql::Statement& s = statements_->upsert_item;
-  s.bind(1, table).bind(2, pk).bind(3, sk).bind(4, item_to_json(stored.key).dump());
-  s.bind(5, document_text(stored.state.document));
+  s.bind(1, table).bind(2, pk).bind(3, sk).bind(4, encoded.key).bind(5, encoded.new_document);
   s.bind(6, v.id.origin).bind(7, static_cast<int64_t>(v.id.seq)).bind(8, v.timestamp_us);
-  s.bind(9, state_metadata_to_json(stored.state).dump());
+  s.bind(9, encoded.metadata);
   if (stored.deleted_true_us) {
     s.bind(10, *stored.deleted_true_us);
   } else {
@@ -251,18 +268,17 @@ void Region::store(const std::string& table, const Stored& stored, int64_t now_u
   s.run();
 }
 
-void Region::append_stream(const std::string& table, const Key& key,
-                           const std::optional<Item>& old_image, const ItemState& state,
-                           const Version& cause, int64_t commit_true_us, int64_t now_us,
+void Region::append_stream(const std::string& table, const Encoded& encoded, const Version& cause,
+                           int64_t commit_true_us, int64_t now_us,
                            std::optional<VersionId> overwrote, bool local) {
   sql::Statement& s = statements_->insert_stream;
-  s.bind(1, table).bind(2, item_to_json(key).dump());
-  s.bind(3, stream_event_name(event_for(old_image, state.document)));
-  s.bind(4, document_text(old_image)).bind(5, document_text(state.document));
+  s.bind(1, table).bind(2, encoded.key);
+  s.bind(3, stream_event_name(event_for(encoded.old_document, encoded.new_document)));
+  s.bind(4, encoded.old_document).bind(5, encoded.new_document);
   s.bind(6, cause.id.origin).bind(7, static_cast<int64_t>(cause.id.seq));
   s.bind(8, cause.timestamp_us).bind(9, commit_true_us).bind(10, now_us);
   s.bind(11, int64_t{local ? 1 : 0});
-  s.bind(12, local ? std::optional(state_metadata_to_json(state).dump()) : std::nullopt);
+  s.bind(12, local ? std::optional(encoded.metadata) : std::nullopt);
   if (overwrote) {
     s.bind(13, overwrote->origin).bind(14, static_cast<int64_t>(overwrote->seq));
   }
@@ -319,11 +335,12 @@ WriteResult Region::write_locally(
   }
   ++last_local_seq_;
   statements_->set_meta.bind(1, "last_local_seq").bind(2, std::to_string(last_local_seq_)).run();
-  store(table, next, now_us);
+  const Encoded encoded(key, current, next.state);
+  store(table, next, encoded);
   std::optional<VersionId> overwrote;
   if (current) overwrote = current->state.version.id;
   std::optional<Item> old_image = current ? current->state.document : std::nullopt;
-  append_stream(table, key, old_image, next.state, write.version, now_us, now_us, overwrote, true);
+  append_stream(table, encoded, write.version, now_us, now_us, overwrote, true);
 
   if (kind != WriteKind::kUpdate) {
     for (const auto* image : {&old_image, &next.state.document}) {
@@ -673,14 +690,15 @@ ApplyOutcome Region::apply_one(const ChangeRecord& record, int64_t now_us) {
     next.deleted_true_us =
         current && current->state.is_tombstone() ? current->deleted_true_us : now_us;
   }
-  if (!current || next.state != current->state) store(record.table, next, now_us);
+  const Encoded encoded(record.key, current, next.state);
+  if (!current || next.state != current->state) store(record.table, next, encoded);
   if (outcome.changed) {
-    append_stream(record.table, record.key, current ? current->state.document : std::nullopt,
-                  next.state, record.version, record.commit_true_us, now_us, std::nullopt, false);
+    append_stream(record.table, encoded, record.version, record.commit_true_us, now_us,
+                  std::nullopt, false);
   }
   sql::Statement& log = statements_->insert_applied;
   log.bind(1, record.id().origin).bind(2, static_cast<int64_t>(record.id().seq));
-  log.bind(3, record.table).bind(4, item_to_json(record.key).dump());
+  log.bind(3, record.table).bind(4, encoded.key);
   log.bind(5, record.version.timestamp_us).bind(6, record.commit_true_us).bind(7, now_us);
   log.bind(8, classification_name(outcome.classification));
   log.bind(9, int64_t{outcome.changed ? 1 : 0});
@@ -834,7 +852,7 @@ void Region::load_snapshot(const Snapshot& snapshot, int64_t now_us) {
     for (const ChangeRecord& r : snapshot.items) {
       Stored stored{r.key, r.state, std::nullopt};
       if (r.state.is_tombstone()) stored.deleted_true_us = now_us;
-      store(r.table, stored, now_us);
+      store(r.table, stored, Encoded(r.key, std::nullopt, r.state));
     }
     for (const auto& [origin, seq] : snapshot.cursors) {
       if (origin == name_) continue;

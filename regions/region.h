@@ -263,14 +263,15 @@ class Region {
  private:
   Region(std::unique_ptr<sql::Database> db, std::string name, RegionClock clock);
   struct Stored;
+  struct Encoded;
   struct Statements;
 
   std::optional<Stored> load(const std::string& table, const std::string& pk,
                              const std::string& sk);
-  void store(const std::string& table, const Stored& stored, int64_t now_us);
-  void append_stream(const std::string& table, const Key& key, const std::optional<Item>& old_image,
-                     const ItemState& state, const Version& cause, int64_t commit_true_us,
-                     int64_t now_us, std::optional<VersionId> overwrote, bool local);
+  void store(const std::string& table, const Stored& stored, const Encoded& encoded);
+  void append_stream(const std::string& table, const Encoded& encoded, const Version& cause,
+                     int64_t commit_true_us, int64_t now_us, std::optional<VersionId> overwrote,
+                     bool local);
   // put() and delete_item() inside an open transaction.
   WriteResult put_locally(const PutRequest& request, int64_t now_us);
   WriteResult delete_locally(const DeleteRequest& request, int64_t now_us);
