@@ -23,13 +23,17 @@ void RegionNode::drop_replicas() {
     region_->delete_table(table.name);
 }
 
+RegionStatus RegionNode::status_without_digests(int64_t now_us) {
+  return RegionStatus{region_->name(),
+                      now_us,
+                      region_->last_local_seq(),
+                      replicator_.status(),
+                      region_->applied_cursors(),
+                      {}};
+}
+
 RegionStatus RegionNode::status(int64_t now_us) {
-  RegionStatus s{region_->name(),
-                 now_us,
-                 region_->last_local_seq(),
-                 replicator_.status(),
-                 region_->applied_cursors(),
-                 {}};
+  RegionStatus s = status_without_digests(now_us);
   for (const TableSpec& table : region_->tables())
     s.digests[table.name] = region_->table_digest(table.name);
   return s;

@@ -52,6 +52,8 @@ class RegionNode {
 
   // What the region reports about itself at `now_us`: sequence, links, cursors, table digests.
   RegionStatus status(int64_t now_us);
+  // The same without the table digests (left empty), which cost a scan of every table.
+  RegionStatus status_without_digests(int64_t now_us);
 
  private:
   std::unique_ptr<Region> region_;

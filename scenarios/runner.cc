@@ -205,12 +205,13 @@ class Runner {
     }
   }
 
+  // Records every region's links. Digests are left out: the sample does not record them, and
+  // they matter only once nothing is pending (converged()).
   void sample() {
     const Micros now = cluster_.now_us();
-    const std::vector<replication::RegionStatus> statuses = cluster_.status();
+    const std::vector<replication::RegionStatus> statuses = cluster_.status_without_digests();
     json regions = json::array();
     int64_t pending = 0;
-    bool converged = statuses.size() == cluster_.region_files().size();
     for (const replication::RegionStatus& s : statuses) {
       json links = json::array();
       for (const replication::LinkStatus& l : s.links) {
@@ -220,13 +221,11 @@ class Runner {
                          {"partitioned", l.partitioned},
                          {"paused", l.paused}});
         pending += int64_t(l.pending);
-        if (l.pending != 0) converged = false;
       }
-      if (s.digests != statuses.front().digests) converged = false;
       regions.push_back({{"region", s.region}, {"links", links}});
     }
     write({{"event", "status"}, {"true_us", now}, {"regions", regions}});
-    converged_ = converged;
+    settled_ = statuses.size() == cluster_.region_files().size() && pending == 0;
     pending_ = pending;
     while (next_sample_us_ <= now)
       next_sample_us_ += options_.status_interval_us;
@@ -459,7 +458,7 @@ class Runner {
       const Micros now = cluster_.now_us();
       bool workloads_done = std::all_of(workloads_.begin(), workloads_.end(),
                                         [&](const ActiveWorkload& w) { return w.done(now); });
-      if (converged_ && workloads_done) {
+      if (workloads_done && settled_ && converged()) {
         write({{"event", "converged"}, {"true_us", now}, {"line", step.pos.line}});
         return;
       }
@@ -472,6 +471,20 @@ class Runner {
       idle_until(std::min(deadline, next_sample_us_));
       if (stopped()) return;
     }
+  }
+
+  // Every region holding a replica is up, no record is pending on any link and every region
+  // holds the same tables, as one status of the cluster says now.
+  bool converged() {
+    const std::vector<replication::RegionStatus> statuses = cluster_.status();
+    if (statuses.size() != cluster_.region_files().size()) return false;
+    for (const replication::RegionStatus& s : statuses) {
+      if (s.digests != statuses.front().digests) return false;
+      for (const replication::LinkStatus& l : s.links) {
+        if (l.pending != 0) return false;
+      }
+    }
+    return true;
   }
 
   void start_workload(const Workload& w, size_t index) {
@@ -571,7 +584,7 @@ class Runner {
   bool halted_ = false;
   int64_t next_op_ = 1;
   Micros next_sample_us_ = 0;
-  bool converged_ = false;
+  bool settled_ = false;  // at the last sample: every region up, no record pending on any link
   int64_t pending_ = 0;
   std::vector<ActiveWorkload> workloads_;
   std::set<LinkId> cut_, paused_;

@@ -417,6 +417,14 @@ std::vector<replication::RegionStatus> SimCluster::status() {
   return statuses;
 }
 
+std::vector<replication::RegionStatus> SimCluster::status_without_digests() {
+  std::vector<replication::RegionStatus> statuses;
+  for (auto& [name, h] : hosts_) {
+    if (h.member && h.node) statuses.push_back(h.node->status_without_digests(now_us_));
+  }
+  return statuses;
+}
+
 std::map<std::string, std::string> SimCluster::region_files() const {
   std::map<std::string, std::string> files;
   for (const auto& [name, h] : hosts_) {

@@ -94,6 +94,8 @@ class SimCluster final : public scenarios::Cluster {
   void add_replica(const std::string& region, const std::string& from) override;
   void remove_replica(const std::string& region) override;
   std::vector<replication::RegionStatus> status() override;
+  // Leaves every digest empty.
+  std::vector<replication::RegionStatus> status_without_digests() override;
   std::map<std::string, std::string> region_files() const override;
   void shutdown() override;
 
