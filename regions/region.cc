@@ -156,16 +156,19 @@ Region::Region(std::unique_ptr<sql::Database> db, std::string name, RegionClock 
 Region::~Region() = default;
 
 std::unique_ptr<Region> Region::open(const std::string& path, const std::string& name,
-                                     const ClockSettings& clock, int64_t now_us) {
+                                     const ClockSettings& clock, int64_t now_us, FileMode mode) {
   auto db = std::make_unique<sql::Database>(path);
-  std::string stored_name = schema::prepare(*db, path, name);
+  std::string stored_name = schema::prepare(*db, path, name, mode);
   if (stored_name != name) {
     throw DynamoError(ErrorType::kInternal, "region file " + path + " belongs to region " +
                                                 stored_name + ", not " + name);
   }
   std::unique_ptr<Region> region(new Region(std::move(db), name, RegionClock(clock, now_us)));
-  // A checkpoint on the region's own thread would stall everything it serves for its syncs.
-  region->checkpointer_ = std::make_unique<sql::Checkpointer>(*region->db_, path);
+  // A checkpoint on the region's own thread would stall everything it serves for its syncs. A
+  // private file has no syncs to wait for, and admits no second connection to checkpoint it.
+  if (mode == FileMode::kShared) {
+    region->checkpointer_ = std::make_unique<sql::Checkpointer>(*region->db_, path);
+  }
   sql::Statement tables(*region->db_, "SELECT spec FROM global_tables ORDER BY name");
   while (tables.step()) {
     TableSpec spec = table_spec_from_json(json::parse(tables.column_text(0)));

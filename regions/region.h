@@ -33,6 +33,7 @@
 #include "conflict/policy.h"
 #include "regions/change_record.h"
 #include "regions/clock.h"
+#include "regions/file_mode.h"
 #include "regions/table_spec.h"
 
 namespace gtsim {
@@ -179,10 +180,12 @@ struct Snapshot {
 
 class Region {
  public:
-  // Opens or creates the region file at `path`. Throws DynamoError(kInternal) when the file cannot
-  // be opened, has an unknown schema version (PRAGMA user_version), or belongs to another region.
+  // Opens or creates the region file at `path`, as `mode` says (file_mode.h). Throws
+  // DynamoError(kInternal) when the file cannot be opened, has an unknown schema version (PRAGMA
+  // user_version), or belongs to another region.
   static std::unique_ptr<Region> open(const std::string& path, const std::string& name,
-                                      const ClockSettings& clock, int64_t now_us);
+                                      const ClockSettings& clock, int64_t now_us,
+                                      FileMode mode = FileMode::kShared);
   ~Region();
 
   const std::string& name() const { return name_; }

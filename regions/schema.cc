@@ -79,9 +79,16 @@ CREATE TABLE purged_tombstones (
 
 }  // namespace
 
-std::string prepare(sql::Database& db, const std::string& path, const std::string& region_name) {
-  db.exec("PRAGMA journal_mode = WAL");
-  db.exec("PRAGMA synchronous = NORMAL");
+std::string prepare(sql::Database& db, const std::string& path, const std::string& region_name,
+                    FileMode mode) {
+  if (mode == FileMode::kPrivate) {
+    db.exec("PRAGMA locking_mode = EXCLUSIVE");
+    db.exec("PRAGMA journal_mode = MEMORY");
+    db.exec("PRAGMA synchronous = OFF");
+  } else {
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = NORMAL");
+  }
   int64_t version = db.query_int("PRAGMA user_version");
   if (version == 0) {
     sql::Transaction txn(db);

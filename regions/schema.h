@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "regions/file_mode.h"
 #include "regions/sqlite.h"
 
 namespace gtsim::schema {
@@ -22,10 +23,11 @@ constexpr const char* kUpsertItem =
     "(table_name, pk, sk) DO UPDATE SET document = ?5, origin = ?6, origin_seq = ?7, "
     "timestamp_us = ?8, state = ?9, deleted_true_us = ?10";
 
-// Sets the connection's pragmas (WAL, synchronous=NORMAL: a committed transaction survives the
-// process being killed), creates the schema in a new file and records `region_name` there.
-// Returns the region name the file belongs to. Throws DynamoError(kInternal) when the file has a
-// schema version this build does not know.
-std::string prepare(sql::Database& db, const std::string& path, const std::string& region_name);
+// Sets the connection's pragmas (journal, synchronous and locking as `mode` says: file_mode.h),
+// creates the schema in a new file and records `region_name` there. Returns the region name the
+// file belongs to. Throws DynamoError(kInternal) when the file has a schema version this build
+// does not know, or, under FileMode::kPrivate, when another connection has it open.
+std::string prepare(sql::Database& db, const std::string& path, const std::string& region_name,
+                    FileMode mode = FileMode::kShared);
 
 }  // namespace gtsim::schema

@@ -5,7 +5,8 @@
 namespace gtsim::replication {
 
 RegionNode::RegionNode(const RegionNodeOptions& options, int64_t now_us)
-    : region_(Region::open(options.db_path, options.name, options.clock, now_us)),
+    : region_(
+          Region::open(options.db_path, options.name, options.clock, now_us, options.file_mode)),
       replicator_(*region_, options.replication) {
   for (const auto& [peer, link] : options.peers)
     replicator_.add_peer(peer, link);

@@ -30,6 +30,7 @@ struct RegionNodeOptions {
   ClockSettings clock;
   std::map<std::string, LinkParams> peers;  // peer -> this region's outgoing link to it
   ReplicatorOptions replication;
+  FileMode file_mode = FileMode::kShared;  // kPrivate for simulated regions
 };
 
 class RegionNode {

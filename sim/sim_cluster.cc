@@ -62,6 +62,7 @@ SimCluster::SimCluster(SimClusterOptions options) : options_(std::move(options))
     Host& h = hosts_[name];
     h.options.name = name;
     h.options.db_path = (std::filesystem::path(options_.run_dir) / (name + ".db")).string();
+    h.options.file_mode = FileMode::kPrivate;  // a simulated crash is a process's, not the host's
     h.options.clock = clock;
     h.options.replication.run_id = "sim-" + std::to_string(options_.seed);
     h.options.replication.secret = "sim-secret-" + std::to_string(options_.seed);

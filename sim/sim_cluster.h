@@ -11,6 +11,10 @@
 // to each one's time, and never sleeps, so simulated time runs as fast as the work allows. Every
 // input (a call, a fault) also runs what it made due at the current instant before returning.
 //
+// Region files are opened FileMode::kPrivate (regions/file_mode.h): a simulated crash loses no
+// commit without syncs, and nothing else may open a region's file until the cluster closes it
+// (shutdown(), a crash, remove_replica).
+//
 // Determinism: the seed is the only randomness. Replicator seeds (link delays, nonces), the run
 // id and secret derive from it and the region's name; containers are ordered; nothing reads a
 // clock or depends on addresses. The same options and the same sequence of calls give the same

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/errors.h"
+#include "regions/sqlite.h"
 #include "replicator/retention.h"
 #include "sim/invariants.h"
 #include "tests/support/temp_dir.h"
@@ -179,6 +180,27 @@ TEST_CASE("SimCluster crash keeps the file and restart catches up both ways") {
   CHECK(value_in(cluster, "eu-west-1", "w") == "written-before-crash");
   CHECK(value_in(cluster, "us-west-2", "e") == "written-while-down");
   CHECK(cluster.region_files().size() == 3);
+}
+
+TEST_CASE("SimCluster holds a region's file alone while the region is up") {
+  TempDir dir;
+  SimCluster cluster(options(dir.path().string(), 4, replication::constant_link(20'000)));
+  put(cluster, "us-west-2", "w", "committed");
+  const std::string file = cluster.region_files().at("us-west-2");
+  // Reads the file as another process would, without waiting for a lock.
+  auto items_in_file = [&] {
+    sql::Database reader(file);
+    reader.exec("PRAGMA busy_timeout = 0");
+    return reader.query_int("SELECT COUNT(*) FROM items");
+  };
+  CHECK_THROWS_AS(items_in_file(), DynamoError);  // exclusive locking
+  cluster.crash("us-west-2");
+  CHECK(items_in_file() == 1);  // the commit reached the file without a sync
+  cluster.restart("us-west-2");
+  CHECK_THROWS_AS(items_in_file(), DynamoError);
+  CHECK(value_in(cluster, "us-west-2", "w") == "committed");
+  cluster.shutdown();
+  CHECK(items_in_file() == 1);
 }
 
 TEST_CASE("SimCluster one seed replays exactly and two seeds differ") {
