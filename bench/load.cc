@@ -110,6 +110,14 @@ int64_t last_applied_true_us(const scenarios::Cluster& cluster, const std::strin
   return last.step() ? last.column_int(0) : 0;
 }
 
+uint64_t applied_cursor_in_file(const scenarios::Cluster& cluster, const std::string& receiver,
+                                const std::string& origin) {
+  sql::Database db(cluster.region_files().at(receiver));
+  sql::Statement cursor(db, "SELECT applied_seq FROM cursors WHERE origin = ?1");
+  cursor.bind(1, origin);
+  return cursor.step() ? static_cast<uint64_t>(cursor.column_int(0)) : 0;
+}
+
 int64_t pending(scenarios::Cluster& cluster, const std::string& from, const std::string& to) {
   for (const replication::RegionStatus& status : cluster.status()) {
     if (status.region != from) continue;
