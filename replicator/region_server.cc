@@ -1,9 +1,10 @@
 #include "replicator/region_server.h"
 
-#include <array>
 #include <chrono>
 #include <deque>
+#include <memory>
 #include <random>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
@@ -80,7 +81,11 @@ struct Connection {
   tcp::socket socket;
   asio::steady_timer wakeup;
   std::deque<std::string> outbox;  // push_back keeps the front's buffer valid while written
-  std::string label;               // for logs
+  // Large enough for a backlog's frames to arrive many at a time, so that they are applied in one
+  // transaction (Replicator::received); left uninitialised, its pages cost memory only once used.
+  static constexpr size_t kReadBufferBytes = 1 << 20;
+  std::unique_ptr<char[]> read_buffer = std::make_unique_for_overwrite<char[]>(kReadBufferBytes);
+  std::string label;  // for logs
   bool closed = false;
   bool authenticated = false;
 };
@@ -105,17 +110,17 @@ awaitable<void> write_loop(std::shared_ptr<Connection> c) {
 // The next frame, or nullopt when the peer closed cleanly between frames. Throws ProtocolError
 // for a broken stream.
 awaitable<std::optional<Frame>> read_frame(Connection& c, FrameReader& reader) {
-  std::array<char, 64 * 1024> buffer;
   for (;;) {
     if (std::optional<Frame> frame = reader.next()) co_return frame;
-    auto [ec, n] = co_await c.socket.async_read_some(asio::buffer(buffer), kNoThrow);
+    auto [ec, n] = co_await c.socket.async_read_some(
+        asio::buffer(c.read_buffer.get(), Connection::kReadBufferBytes), kNoThrow);
     if (ec) {
       if (c.closed) co_return std::nullopt;
       if (ec == asio::error::eof && !reader.has_partial_frame()) co_return std::nullopt;
       if (ec == asio::error::eof) throw ProtocolError("connection closed mid-frame");
       throw ProtocolError("read failed: " + ec.message());
     }
-    reader.append(std::string_view(buffer.data(), n));
+    reader.append(std::string_view(c.read_buffer.get(), n));
   }
 }
 
@@ -214,8 +219,12 @@ struct RegionServer::Impl : std::enable_shared_from_this<Impl> {
     reader.set_limits(options.limits);
     try {
       while (std::optional<Frame> frame = co_await read_frame(*c, reader)) {
-        dispatch(replicator.received(peer, channel, decode_peer_message(*frame, options.limits),
-                                     true_now_us()));
+        // With every further frame the last read completed, handed over together.
+        std::vector<PeerMessage> messages;
+        messages.push_back(decode_peer_message(*frame, options.limits));
+        while (std::optional<Frame> next = reader.next())
+          messages.push_back(decode_peer_message(*next, options.limits));
+        dispatch(replicator.received(peer, channel, std::move(messages), true_now_us()));
       }
       if (!c->closed) spdlog::info("{}: closed by the peer", c->label);
     } catch (const ProtocolError& e) {

@@ -1,6 +1,8 @@
 #include "replicator/replicator.h"
 
 #include <algorithm>
+#include <iterator>
+#include <utility>
 
 #include "model/errors.h"
 #include "replicator/wire.h"
@@ -93,13 +95,46 @@ Effects Replicator::received(const std::string& name, Channel channel, const Pee
                              int64_t now_us) {
   Peer& p = peer(name);
   Effects effects;
+  receive(name, p, channel, message, now_us, effects);
+  collect(now_us, effects);
+  return effects;
+}
+
+Effects Replicator::received(const std::string& name, Channel channel,
+                             std::vector<PeerMessage> messages, int64_t now_us) {
+  Peer& p = peer(name);
+  Effects effects;
+  // Consecutive batches of the peer's changes, joined into one; receive_inbound refuses others.
+  std::optional<PeerMessage> run;
+  auto apply_run = [&] {
+    if (run) receive(name, p, channel, *std::exchange(run, std::nullopt), now_us, effects);
+  };
+  for (PeerMessage& message : messages) {
+    ChangeBatch* batch = std::get_if<ChangeBatch>(&message);
+    if (channel == Channel::kInbound && batch && batch->origin == name) {
+      if (!run) {
+        run = std::move(message);
+      } else {
+        auto& records = std::get<ChangeBatch>(*run).records;
+        std::move(batch->records.begin(), batch->records.end(), std::back_inserter(records));
+      }
+      continue;
+    }
+    apply_run();
+    receive(name, p, channel, message, now_us, effects);
+  }
+  apply_run();
+  collect(now_us, effects);
+  return effects;
+}
+
+void Replicator::receive(const std::string& name, Peer& p, Channel channel,
+                         const PeerMessage& message, int64_t now_us, Effects& effects) {
   if (channel == Channel::kOutbound) {
     receive_outbound(name, p, message, now_us);
   } else {
     receive_inbound(name, p, message, now_us, effects);
   }
-  collect(now_us, effects);
-  return effects;
 }
 
 void Replicator::receive_outbound(const std::string& name, Peer& p, const PeerMessage& message,

@@ -81,6 +81,12 @@ class Replicator {
   // A later message on a connection with `peer`. Throws ProtocolError when it breaks the protocol.
   Effects received(const std::string& peer, Channel channel, const PeerMessage& message,
                    int64_t now_us);
+  // Messages that arrived together on one connection, in order, as received() would take them one
+  // by one, except that each run of change batches among them is applied in one transaction and
+  // acknowledged once: a receiver draining a backlog commits once per read, not once per batch.
+  // On a ProtocolError the run that broke it changed nothing; earlier messages took effect.
+  Effects received(const std::string& peer, Channel channel, std::vector<PeerMessage> messages,
+                   int64_t now_us);
   // The connection closed (by either side, or after a ProtocolError).
   void closed(const std::string& peer, Channel channel);
   // Time passed or the region committed local writes: ships what is due and trims the region
@@ -108,6 +114,8 @@ class Replicator {
   // Runs retention if due, ships due batches and heartbeats, takes due messages off the links,
   // sets the wake time.
   void collect(int64_t now_us, Effects& effects);
+  void receive(const std::string& name, Peer& p, Channel channel, const PeerMessage& message,
+               int64_t now_us, Effects& effects);
   void receive_outbound(const std::string& name, Peer& p, const PeerMessage& message,
                         int64_t now_us);
   void receive_inbound(const std::string& name, Peer& p, const PeerMessage& message, int64_t now_us,

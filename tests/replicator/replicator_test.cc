@@ -459,6 +459,46 @@ TEST_CASE("replicator refuses hellos without the shared secret") {
       ProtocolError);
 }
 
+TEST_CASE("change batches received together are applied in one transaction, acknowledged once") {
+  Cluster c({"a", "b"}, constant_link(0));
+  c.connect_all();
+  Replicator& b = c.replicator("b");
+  c.apply("a", [&](Replicator& r) { return r.set_paused("b", true, c.now()); });
+  for (int i = 1; i <= 7; ++i)
+    c.put("a", std::to_string(i), "x");
+  auto records = [&](uint64_t seq) { return c.region("a").local_changes_after(seq - 1, 1); };
+  auto acks = [](const Effects& effects) {
+    std::vector<uint64_t> cursors;
+    for (const Send& send : effects.sends) {
+      if (const Ack* ack = std::get_if<Ack>(&send.message)) cursors.push_back(ack->cursor);
+    }
+    return cursors;
+  };
+  std::vector<PeerMessage> together;
+  together.push_back(ChangeBatch{"a", records(1)});
+  together.push_back(ChangeBatch{"a", records(2)});
+  Effects effects = b.received("a", Channel::kInbound, std::move(together), c.now());
+  CHECK(effects.applied.size() == 2);
+  CHECK(acks(effects) == std::vector<uint64_t>{2});
+  CHECK(c.region("b").applied_cursor("a") == 2);
+
+  // A message between batches ends a run: each run is acknowledged.
+  together.clear();
+  together.push_back(ChangeBatch{"a", records(3)});
+  together.push_back(Heartbeat{c.now(), 7});
+  together.push_back(ChangeBatch{"a", records(4)});
+  CHECK(acks(b.received("a", Channel::kInbound, std::move(together), c.now())) ==
+        std::vector<uint64_t>{3, 4});
+
+  // A gap anywhere in a run refuses the whole run: #5 is not applied alone.
+  together.clear();
+  together.push_back(ChangeBatch{"a", records(5)});
+  together.push_back(ChangeBatch{"a", records(7)});
+  CHECK_THROWS_AS(b.received("a", Channel::kInbound, std::move(together), c.now()), ProtocolError);
+  CHECK(c.region("b").applied_cursor("a") == 4);
+  CHECK_FALSE(c.region("b").get({"users", {{"id", "5"}}}).item);
+}
+
 TEST_CASE("replicator refuses out-of-protocol messages") {
   Cluster c({"a", "b"}, constant_link(0));
   c.connect_all();
