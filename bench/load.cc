@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -88,14 +87,7 @@ void write_items_round_robin(scenarios::Cluster& cluster, const std::vector<std:
 bool wait_replicated(scenarios::Cluster& cluster, double timeout_s, bool equal_digests) {
   Stopwatch clock;
   while (clock.seconds() < timeout_s) {
-    bool done = true;
-    std::set<std::string> digests;
-    for (const replication::RegionStatus& status : cluster.status()) {
-      for (const replication::LinkStatus& link : status.links)
-        done = done && link.pending == 0;
-      digests.insert(status.digests.count(kTable) ? status.digests.at(kTable) : "");
-    }
-    if (done && (!equal_digests || digests.size() == 1)) return true;
+    if (replication::replication_at_rest(cluster.status(), equal_digests)) return true;
     std::this_thread::sleep_for(kPollInterval);
   }
   return false;

@@ -86,4 +86,14 @@ RegionStatus read_status(wire::Status::Reader in) {
   return status;
 }
 
+bool replication_at_rest(const std::vector<RegionStatus>& statuses, bool compare_digests) {
+  for (const RegionStatus& s : statuses) {
+    if (compare_digests && s.digests != statuses.front().digests) return false;
+    for (const LinkStatus& l : s.links) {
+      if (l.pending != 0) return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace gtsim::replication

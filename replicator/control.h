@@ -25,6 +25,11 @@ struct RegionStatus {
   std::map<std::string, std::string> digests;  // table -> digest
 };
 
+// Whether `statuses` show replication at rest: no record pending on any link and, with
+// `compare_digests`, every region holding the same tables (equal digests; statuses taken without
+// digests compare equal). Which regions must be among the statuses is the caller's to check.
+bool replication_at_rest(const std::vector<RegionStatus>& statuses, bool compare_digests);
+
 void write_link_params(const LinkParams& params, wire::LinkParams::Builder out);
 // Throws DynamoError(kValidation) for invalid parameters.
 LinkParams read_link_params(wire::LinkParams::Reader in);

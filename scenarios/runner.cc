@@ -51,13 +51,6 @@ json request_body(const Operation& op) {
   return r;
 }
 
-std::string links_text(const std::set<LinkId>& links) {
-  std::string text;
-  for (const auto& [from, to] : links)
-    text += (text.empty() ? "" : ", ") + from + "->" + to;
-  return text;
-}
-
 json links_json(const std::set<LinkId>& links) {
   json out = json::array();
   for (const auto& [from, to] : links)
@@ -477,14 +470,8 @@ class Runner {
   // holds the same tables, as one status of the cluster says now.
   bool converged() {
     const std::vector<replication::RegionStatus> statuses = cluster_.status();
-    if (statuses.size() != cluster_.region_files().size()) return false;
-    for (const replication::RegionStatus& s : statuses) {
-      if (s.digests != statuses.front().digests) return false;
-      for (const replication::LinkStatus& l : s.links) {
-        if (l.pending != 0) return false;
-      }
-    }
-    return true;
+    return statuses.size() == cluster_.region_files().size() &&
+           replication::replication_at_rest(statuses, true);
   }
 
   void start_workload(const Workload& w, size_t index) {
