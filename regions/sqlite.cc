@@ -24,7 +24,20 @@ Database::Database(const std::string& path) {
 }
 
 Database::~Database() {
+  // Statements first: a connection with unfinalized statements stays open as a zombie.
+  begin_.reset();
+  commit_.reset();
   sqlite3_close_v2(db_);
+}
+
+void Database::begin() {
+  if (!begin_) begin_ = std::make_unique<Statement>(*this, "BEGIN IMMEDIATE");
+  begin_->run();
+}
+
+void Database::commit() {
+  if (!commit_) commit_ = std::make_unique<Statement>(*this, "COMMIT");
+  commit_->run();
 }
 
 void Database::exec(std::string_view sql) {
@@ -87,7 +100,12 @@ bool Statement::step() {
 }
 
 void Statement::run() {
-  step();
+  try {
+    step();
+  } catch (...) {
+    reset();
+    throw;
+  }
   reset();
 }
 
@@ -117,7 +135,7 @@ std::optional<std::string> Statement::column_optional_text(int index) const {
 }
 
 Transaction::Transaction(Database& db) : db_(db) {
-  db_.exec("BEGIN IMMEDIATE");
+  db_.begin();
 }
 
 Transaction::~Transaction() {
@@ -125,7 +143,7 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-  db_.exec("COMMIT");
+  db_.commit();
   done_ = true;
 }
 

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,8 +32,15 @@ class Database {
   int64_t changes() const;
   sqlite3* handle() const { return db_; }
 
+  // BEGIN IMMEDIATE and COMMIT, prepared once on first use rather than parsed on every
+  // transaction (regions run one per write: the profile in docs/benchmarks.md). Use Transaction.
+  void begin();
+  void commit();
+
  private:
   sqlite3* db_ = nullptr;
+  std::unique_ptr<Statement> begin_;
+  std::unique_ptr<Statement> commit_;
 };
 
 class Statement {
