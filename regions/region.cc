@@ -693,15 +693,18 @@ ApplyOutcome Region::apply_one(const ChangeRecord& record, int64_t now_us) {
     next.deleted_true_us =
         current && current->state.is_tombstone() ? current->deleted_true_us : now_us;
   }
-  const Encoded encoded(record.key, current, next.state);
-  if (!current || next.state != current->state) store(record.table, next, encoded);
+  // A stale or repeated record stores nothing: its images are not encoded, only its key.
+  const bool stores = !current || next.state != current->state;
+  std::optional<Encoded> encoded;
+  if (stores || outcome.changed) encoded.emplace(record.key, current, next.state);
+  if (stores) store(record.table, next, *encoded);
   if (outcome.changed) {
-    append_stream(record.table, encoded, record.version, record.commit_true_us, now_us,
+    append_stream(record.table, *encoded, record.version, record.commit_true_us, now_us,
                   std::nullopt, false);
   }
   sql::Statement& log = statements_->insert_applied;
   log.bind(1, record.id().origin).bind(2, static_cast<int64_t>(record.id().seq));
-  log.bind(3, record.table).bind(4, encoded.key);
+  log.bind(3, record.table).bind(4, encoded ? encoded->key : item_to_json(record.key).dump());
   log.bind(5, record.version.timestamp_us).bind(6, record.commit_true_us).bind(7, now_us);
   log.bind(8, classification_name(outcome.classification));
   log.bind(9, int64_t{outcome.changed ? 1 : 0});
