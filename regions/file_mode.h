@@ -13,14 +13,15 @@ enum class FileMode {
   // writer's thread (checkpointer.h).
   kShared,
   // A simulated region (deterministic mode, sim/sim_cluster.h): locking_mode = EXCLUSIVE, the
-  // rollback journal in memory and synchronous = OFF, so a commit writes each changed page to the
-  // file once, with no sync, no lock call and no checkpoint. A simulated crash ends the region's
-  // objects between two events, never inside a commit, and the host outlives it: every committed
-  // transaction has reached the OS, whose page cache outlives any process, so it survives the
-  // crash as under kShared. Given up: the file's safety if the gtsim process itself is killed
-  // inside a commit or the machine loses power, which no scenario models (a deterministic run
-  // that dies is replayed from its seed, not resumed). Nothing else may open the file until the
-  // region closes it: the report reads region files once the cluster is gone.
+  // rollback journal in memory, synchronous = OFF, and transactions committed in groups
+  // (sql::Database::group_commits), so the file gets each changed page once per group, with no
+  // sync, no lock call and no checkpoint. A simulated crash ends the region's objects between two
+  // events, never inside a commit, and the host outlives it: closing the region commits its last
+  // group, and the OS, whose page cache outlives any process, has every commit, so each survives
+  // the crash as under kShared. Given up: the file's safety if the gtsim process itself is killed
+  // or the machine loses power, which no scenario models (a deterministic run that dies is
+  // replayed from its seed, not resumed). Nothing else may open the file until the region closes
+  // it: the report reads region files once the cluster is gone.
   kPrivate,
 };
 

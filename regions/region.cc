@@ -147,6 +147,11 @@ struct Region::Encoded {
   std::string metadata;
 };
 
+// Transactions a private file commits together (sql::Database::group_commits): enough to pay a
+// commit's page writes once per simulated burst of writes, few enough that the pages held for the
+// group stay within SQLite's default cache.
+constexpr size_t kPrivateGroupSize = 256;
+
 Region::Region(std::unique_ptr<sql::Database> db, std::string name, RegionClock clock)
     : db_(std::move(db)),
       statements_(std::make_unique<Statements>(*db_)),
@@ -168,6 +173,8 @@ std::unique_ptr<Region> Region::open(const std::string& path, const std::string&
   // private file has no syncs to wait for, and admits no second connection to checkpoint it.
   if (mode == FileMode::kShared) {
     region->checkpointer_ = std::make_unique<sql::Checkpointer>(*region->db_, path);
+  } else {
+    region->db_->group_commits(kPrivateGroupSize);
   }
   sql::Statement tables(*region->db_, "SELECT spec FROM global_tables ORDER BY name");
   while (tables.step()) {

@@ -1,5 +1,7 @@
 #include "regions/sqlite.h"
 
+#include <cstdio>
+
 #include "model/errors.h"
 
 namespace gtsim::sql {
@@ -24,20 +26,61 @@ Database::Database(const std::string& path) {
 }
 
 Database::~Database() {
+  // A grouped file's last transactions were committed to their callers: they must reach it.
+  if (group_size_ != 0 && sqlite3_get_autocommit(db_) == 0) {
+    char* error = nullptr;
+    if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, &error) != SQLITE_OK) {
+      std::fprintf(stderr, "gtsim: SQLite: cannot commit on close: %s\n",
+                   error ? error : "unknown error");
+      sqlite3_free(error);
+    }
+  }
   // Statements first: a connection with unfinalized statements stays open as a zombie.
   begin_.reset();
   commit_.reset();
+  savepoint_.reset();
+  release_.reset();
   sqlite3_close_v2(db_);
 }
 
+void Database::group_commits(size_t transactions) {
+  GTSIM_CHECK(transactions > 0 && sqlite3_get_autocommit(db_) != 0,
+              "group_commits needs a group size and no open transaction");
+  group_size_ = transactions;
+}
+
+void Database::run_cached(std::unique_ptr<Statement>& statement, std::string_view sql) {
+  if (!statement) statement = std::make_unique<Statement>(*this, sql);
+  statement->run();
+}
+
 void Database::begin() {
-  if (!begin_) begin_ = std::make_unique<Statement>(*this, "BEGIN IMMEDIATE");
-  begin_->run();
+  if (group_size_ == 0) {
+    run_cached(begin_, "BEGIN IMMEDIATE");
+    return;
+  }
+  // EXCLUSIVE, not at the group's commit: from a reopened file's first write on, no other
+  // connection may read it (locking_mode = EXCLUSIVE then keeps the lock), as without groups.
+  if (sqlite3_get_autocommit(db_) != 0) run_cached(begin_, "BEGIN EXCLUSIVE");
+  run_cached(savepoint_, "SAVEPOINT grouped");
 }
 
 void Database::commit() {
-  if (!commit_) commit_ = std::make_unique<Statement>(*this, "COMMIT");
-  commit_->run();
+  if (group_size_ == 0) {
+    run_cached(commit_, "COMMIT");
+    return;
+  }
+  run_cached(release_, "RELEASE grouped");
+  if (++grouped_ >= group_size_) {
+    grouped_ = 0;
+    run_cached(commit_, "COMMIT");
+  }
+}
+
+void Database::rollback() noexcept {
+  // Errors are ignored: SQLite may already have rolled back (a failed COMMIT, a full disk).
+  const char* sql = group_size_ == 0 ? "ROLLBACK" : "ROLLBACK TO grouped; RELEASE grouped";
+  sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
 }
 
 void Database::exec(std::string_view sql) {
@@ -139,7 +182,7 @@ Transaction::Transaction(Database& db) : db_(db) {
 }
 
 Transaction::~Transaction() {
-  if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  if (!done_) db_.rollback();
 }
 
 void Transaction::commit() {

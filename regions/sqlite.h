@@ -32,15 +32,30 @@ class Database {
   int64_t changes() const;
   sqlite3* handle() const { return db_; }
 
-  // BEGIN IMMEDIATE and COMMIT, prepared once on first use rather than parsed on every
-  // transaction (regions run one per write: the profile in docs/benchmarks.md). Use Transaction.
+  // From now on, each Transaction is a savepoint inside one outer transaction, which commits
+  // once `transactions` of them have, and when the Database closes: a commit's page writes are
+  // paid once per group instead of once per transaction. A failed transaction still rolls back
+  // alone. Only for a file nothing else opens while this connection holds it (FileMode::kPrivate),
+  // whose committed transactions need not survive this process dying: those of an unfinished
+  // group are lost with it.
+  void group_commits(size_t transactions);
+
+  // Used by Transaction. Statements are prepared once on first use rather than parsed on every
+  // transaction (regions run one per write: the profile in docs/benchmarks.md).
   void begin();
   void commit();
+  void rollback() noexcept;
 
  private:
+  void run_cached(std::unique_ptr<Statement>& statement, std::string_view sql);
+
   sqlite3* db_ = nullptr;
+  size_t group_size_ = 0;  // 0: every transaction commits on its own
+  size_t grouped_ = 0;     // transactions released into the open outer transaction
   std::unique_ptr<Statement> begin_;
   std::unique_ptr<Statement> commit_;
+  std::unique_ptr<Statement> savepoint_;
+  std::unique_ptr<Statement> release_;
 };
 
 class Statement {

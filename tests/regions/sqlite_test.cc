@@ -1,0 +1,75 @@
+#include "regions/sqlite.h"
+
+#include <doctest/doctest.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "tests/support/temp_dir.h"
+
+using namespace gtsim;
+using namespace gtsim::testing;
+
+namespace {
+
+void create_table(sql::Database& db) {
+  db.exec("PRAGMA locking_mode = EXCLUSIVE");
+  db.exec("PRAGMA journal_mode = MEMORY");
+  db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY)");
+}
+
+// Inserts `id` in its own transaction; with `fail`, throws before committing it.
+void insert(sql::Database& db, int64_t id, bool fail = false) {
+  sql::Transaction txn(db);
+  sql::Statement(db, "INSERT INTO t (id) VALUES (?1)").bind(1, id).run();
+  if (fail) throw std::runtime_error("refused");
+  txn.commit();
+}
+
+int64_t rows_in(const std::string& path) {
+  sql::Database reader(path);
+  return reader.query_int("SELECT COUNT(*) FROM t");
+}
+
+bool in_transaction(const sql::Database& db) {
+  return sqlite3_get_autocommit(db.handle()) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("a transaction that does not commit leaves nothing") {
+  TempDir dir;
+  const std::string path = dir.file("plain.db");
+  {
+    sql::Database db(path);
+    create_table(db);
+    insert(db, 1);
+    CHECK_THROWS_AS(insert(db, 2, true), std::runtime_error);
+    CHECK_FALSE(in_transaction(db));
+    CHECK(db.query_int("SELECT COUNT(*) FROM t") == 1);
+  }
+  CHECK(rows_in(path) == 1);
+}
+
+TEST_CASE("grouped commits keep each transaction and roll back a failed one alone") {
+  TempDir dir;
+  const std::string path = dir.file("grouped.db");
+  {
+    sql::Database db(path);
+    create_table(db);
+    db.group_commits(3);
+    insert(db, 1);
+    CHECK_THROWS_AS(insert(db, 2, true), std::runtime_error);
+    insert(db, 3);
+    CHECK(in_transaction(db));  // two of a group of three
+    CHECK(db.query_int("SELECT COUNT(*) FROM t") == 2);
+    insert(db, 4);
+    CHECK_FALSE(in_transaction(db));  // the group committed
+    insert(db, 5);
+    CHECK(in_transaction(db));
+  }
+  // Closing committed the unfinished group.
+  CHECK(rows_in(path) == 4);
+  sql::Database reopened(path);
+  CHECK(reopened.query_int("SELECT COUNT(*) FROM t WHERE id = 2") == 0);
+}
