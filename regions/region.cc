@@ -14,9 +14,8 @@ namespace gtsim {
 
 using nlohmann::json;
 
-// An item row as loaded from SQLite.
+// An item row as loaded from SQLite or about to be stored, but its key: every caller knows it.
 struct Region::Stored {
-  Key key;
   ItemState state;
   std::optional<int64_t> deleted_true_us;    // when it became a tombstone here
   std::optional<std::string> document_json;  // load(): the document's text as stored
@@ -26,7 +25,7 @@ struct Region::Stored {
 struct Region::Statements {
   explicit Statements(sql::Database& db)
       : load_item(db,
-                  "SELECT key, document, state, deleted_true_us FROM items "
+                  "SELECT document, state, deleted_true_us FROM items "
                   "WHERE table_name = ?1 AND pk = ?2 AND sk = ?3"),
         upsert_item(db, schema::kUpsertItem),
         insert_stream(db,
@@ -181,6 +180,8 @@ std::unique_ptr<Region> Region::open(const std::string& path, const std::string&
     TableSpec spec = table_spec_from_json(json::parse(tables.column_text(0)));
     region->tables_.emplace(spec.name, spec);
   }
+  region->any_purged_tombstone_ =
+      region->db_->query_int("SELECT EXISTS (SELECT 1 FROM purged_tombstones)") != 0;
   region->last_local_seq_ = static_cast<uint64_t>(
       region->db_->query_int("SELECT CAST(value AS INTEGER) FROM region_meta WHERE key = "
                              "'last_local_seq'"));
@@ -253,18 +254,18 @@ std::optional<Region::Stored> Region::load(const std::string& table, const std::
   std::optional<Stored> out;
   if (s.step()) {
     out.emplace();
-    out->key = item_from_json(json::parse(s.column_text(0)));
-    out->document_json = s.column_optional_text(1);
-    out->state = state_from_json(json::parse(s.column_text(2)), parse_document(out->document_json));
-    if (!s.column_is_null(3)) out->deleted_true_us = s.column_int(3);
+    out->document_json = s.column_optional_text(0);
+    out->state = state_from_json(json::parse(s.column_text(1)), parse_document(out->document_json));
+    if (!s.column_is_null(2)) out->deleted_true_us = s.column_int(2);
   }
   s.reset();
   return out;
 }
 
-void Region::store(const std::string& table, const Stored& stored, const Encoded& encoded) {
+void Region::store(const std::string& table, const Key& key, const Stored& stored,
+                   const Encoded& encoded) {
   const TableSpec& spec = this->table(table);
-  auto [pk, sk] = encode_key(spec, stored.key);
+  auto [pk, sk] = encode_key(spec, key);
   const Version& v = stored.state.version;
   sql::Statement& s = statements_->upsert_item;
   s.bind(1, table).bind(2, pk).bind(3, sk).bind(4, encoded.key).bind(5, encoded.new_document);
@@ -338,7 +339,7 @@ WriteResult Region::write_locally(
   for (const auto& [name, value] : key)
     write.touched.insert(name);
   const ConflictPolicy& policy = policy_by_name(spec.conflict_policy);
-  Stored next{key, policy.apply_local(current ? &current->state : nullptr, write), std::nullopt};
+  Stored next{policy.apply_local(current ? &current->state : nullptr, write), std::nullopt};
   if (next.state.is_tombstone()) {
     next.deleted_true_us =
         current && current->state.is_tombstone() ? current->deleted_true_us : now_us;
@@ -346,7 +347,7 @@ WriteResult Region::write_locally(
   ++last_local_seq_;
   statements_->set_meta.bind(1, "last_local_seq").bind(2, std::to_string(last_local_seq_)).run();
   const Encoded encoded(key, current, next.state);
-  store(table, next, encoded);
+  store(table, key, next, encoded);
   std::optional<VersionId> overwrote;
   if (current) overwrote = current->state.version.id;
   std::optional<Item> old_image = current ? current->state.document : std::nullopt;
@@ -670,7 +671,7 @@ ApplyOutcome Region::apply_one(const ChangeRecord& record, int64_t now_us) {
   outcome.id = record.id();
   outcome.classification =
       classify(current ? current->state.history : VersionVector{}, record.state.history);
-  if (!current && !record.state.is_tombstone()) {
+  if (!current && !record.state.is_tombstone() && any_purged_tombstone_) {
     // The item may have been deleted here and its tombstone purged: if that delete did not
     // happen before this write, the write brings back an item the delete should have beaten.
     // Every replicated insert asks, so the statement is prepared once, not per record (the
@@ -687,8 +688,7 @@ ApplyOutcome Region::apply_one(const ChangeRecord& record, int64_t now_us) {
     }
   }
   const ConflictPolicy& policy = policy_by_name(spec.conflict_policy);
-  Stored next{record.key, current ? policy.merge(current->state, record.state) : record.state,
-              std::nullopt};
+  Stored next{current ? policy.merge(current->state, record.state) : record.state, std::nullopt};
   if (outcome.classification == Classification::kConcurrent) {
     outcome.lost =
         std::min(current->state.version, record.state.version,
@@ -704,7 +704,7 @@ ApplyOutcome Region::apply_one(const ChangeRecord& record, int64_t now_us) {
   const bool stores = !current || next.state != current->state;
   std::optional<Encoded> encoded;
   if (stores || outcome.changed) encoded.emplace(record.key, current, next.state);
-  if (stores) store(record.table, next, *encoded);
+  if (stores) store(record.table, record.key, next, *encoded);
   if (outcome.changed) {
     append_stream(record.table, *encoded, record.version, record.commit_true_us, now_us,
                   std::nullopt, false);
@@ -807,6 +807,7 @@ TrimResult Region::trim(int64_t now_us) {
                          "deleted_true_us < ?2");
     purge.bind(1, name).bind(2, now_us - spec.tombstone_retention_us).run();
     result.tombstones_purged += static_cast<size_t>(db_->changes());
+    if (result.tombstones_purged > 0) any_purged_tombstone_ = true;
   }
   txn.commit();
   return result;
@@ -863,9 +864,9 @@ void Region::load_snapshot(const Snapshot& snapshot, int64_t now_us) {
     create_table(spec);
   in_transaction([&] {
     for (const ChangeRecord& r : snapshot.items) {
-      Stored stored{r.key, r.state, std::nullopt};
+      Stored stored{r.state, std::nullopt};
       if (r.state.is_tombstone()) stored.deleted_true_us = now_us;
-      store(r.table, stored, Encoded(r.key, std::nullopt, r.state));
+      store(r.table, r.key, stored, Encoded(r.key, std::nullopt, r.state));
     }
     for (const auto& [origin, seq] : snapshot.cursors) {
       if (origin == name_) continue;

@@ -271,7 +271,8 @@ class Region {
 
   std::optional<Stored> load(const std::string& table, const std::string& pk,
                              const std::string& sk);
-  void store(const std::string& table, const Stored& stored, const Encoded& encoded);
+  void store(const std::string& table, const Key& key, const Stored& stored,
+             const Encoded& encoded);
   void append_stream(const std::string& table, const Encoded& encoded, const Version& cause,
                      int64_t commit_true_us, int64_t now_us, std::optional<VersionId> overwrote,
                      bool local);
@@ -302,6 +303,9 @@ class Region {
   RegionClock clock_;
   std::map<std::string, TableSpec> tables_;
   uint64_t last_local_seq_ = 0;
+  // Whether purged_tombstones may hold a row: until a trim purges one, a replicated insert need
+  // not look for a delete it might resurrect (every insert would pay a lookup for nothing).
+  bool any_purged_tombstone_ = false;
 };
 
 }  // namespace gtsim

@@ -198,6 +198,23 @@ TEST_CASE("trim purges old tombstones and stream records and reports resurrectio
   CHECK(us->get({"users", key("1")}).item == user("1", "late"));
 }
 
+TEST_CASE("a region reopened after a purge still reports the resurrection") {
+  TempDir dir;
+  auto us = open_region(dir, "us-east-1");
+  auto eu = open_region(dir, "eu-west-1");
+  us->put({"users", user("1", "alice")}, 1000);
+  deliver(*eu, *us, 2000);
+  eu->put({"users", user("1", "late")}, 3000);
+  us->delete_item({"users", key("1")}, 4000);
+  REQUIRE(us->trim(kDefaultRetentionUs + 5000).tombstones_purged == 1);
+  us.reset();
+  us = Region::open(dir.file("us-east-1.db"), "us-east-1", {}, kDefaultRetentionUs + 5500);
+  auto outcomes = us->apply_remote_batch("eu-west-1", eu->local_changes_after(0, 10),
+                                         kDefaultRetentionUs + 6000);
+  REQUIRE(outcomes.size() == 1);
+  CHECK(outcomes[0].resurrected);
+}
+
 TEST_CASE("a snapshot seeds a new replica that then catches up") {
   TempDir dir;
   auto us = open_region(dir, "us-east-1");
