@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/errors.h"
+#include "model/json_text.h"
 
 namespace gtsim {
 
@@ -55,6 +56,55 @@ json state_metadata_to_json(const ItemState& state) {
     out["cells"] = std::move(cells);
   }
   if (state.replaced) out["replaced"] = stamp_to_json(*state.replaced);
+  return out;
+}
+
+namespace {
+
+// {"origin":...,"seq":...,"ts":...}, as version_to_json and stamp_to_json dump.
+void append_stamp(const std::string& origin, uint64_t seq, int64_t timestamp_us, std::string& out) {
+  out += "{\"origin\":";
+  append_json_string(origin, out);
+  out += ",\"seq\":" + std::to_string(seq) + ",\"ts\":" + std::to_string(timestamp_us) + "}";
+}
+
+}  // namespace
+
+std::string state_metadata_json_text(const ItemState& state) {
+  // Keys in the order nlohmann's objects keep them: sorted.
+  std::string out = "{";
+  if (!state.cells.empty()) {
+    out += "\"cells\":{";
+    bool first = true;
+    for (const auto& [name, cell] : state.cells) {
+      if (!first) out += ',';
+      first = false;
+      append_json_string(name, out);
+      out += ":{\"stamp\":";
+      append_stamp(cell.stamp.origin, cell.stamp.seq, cell.stamp.timestamp_us, out);
+      if (cell.value) {
+        out += ",\"value\":";
+        append_json_text(*cell.value, out);
+      }
+      out += '}';
+    }
+    out += "},";
+  }
+  out += "\"history\":{";
+  for (const auto& [region, seq] : state.history.counters()) {
+    append_json_string(region, out);
+    out += ':' + std::to_string(seq) + ',';
+  }
+  if (out.back() == ',') out.pop_back();
+  out += "},";
+  if (state.replaced) {
+    out += "\"replaced\":";
+    append_stamp(state.replaced->origin, state.replaced->seq, state.replaced->timestamp_us, out);
+    out += ',';
+  }
+  out += "\"version\":";
+  append_stamp(state.version.id.origin, state.version.id.seq, state.version.timestamp_us, out);
+  out += '}';
   return out;
 }
 

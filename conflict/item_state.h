@@ -57,6 +57,8 @@ VersionVector history_from_json(const nlohmann::json& json);
 // The state's metadata (all but the document) and back. from_json throws DynamoError(kValidation)
 // on malformed input, since it also reads what peers send.
 nlohmann::json state_metadata_to_json(const ItemState& state);
+// state_metadata_to_json(state).dump(), written directly (model/json_text.h says why).
+std::string state_metadata_json_text(const ItemState& state);
 ItemState state_from_json(const nlohmann::json& metadata, std::optional<Item> document);
 
 }  // namespace gtsim

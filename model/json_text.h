@@ -1,0 +1,24 @@
+// JSON text written directly, for the hot paths that store and ship every item: DynamoDB JSON of
+// attribute values and items, byte for byte what nlohmann's dump() makes of item_to_json() (so
+// files, digests and replays do not depend on which one wrote them), without building a tree of
+// nlohmann values first.
+//
+// Errors: a string that is not valid UTF-8 throws nlohmann::json::type_error, as dump() does.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "model/attribute_value.h"
+
+namespace gtsim {
+
+// Appends `text` as a JSON string literal, quotes included.
+void append_json_string(std::string_view text, std::string& out);
+// Appends value.to_json().dump().
+void append_json_text(const AttributeValue& value, std::string& out);
+// item_to_json(item).dump().
+std::string item_json_text(const Item& item);
+
+}  // namespace gtsim

@@ -1,0 +1,98 @@
+#include "model/json_text.h"
+
+#include <doctest/doctest.h>
+
+#include <random>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace gtsim {
+namespace {
+
+// Strings over the characters JSON escapes, plain ASCII and multi-byte UTF-8.
+std::string random_text(std::mt19937& rng) {
+  static const std::string kPieces[] = {"a",
+                                        "Z",
+                                        "0",
+                                        " ",
+                                        "\"",
+                                        "\\",
+                                        "/",
+                                        "\b",
+                                        "\f",
+                                        "\n",
+                                        "\r",
+                                        "\t",
+                                        std::string(1, '\0'),
+                                        "\x01",
+                                        "\x1f",
+                                        "\x7f",
+                                        "\xc3\xa9",
+                                        "\xe2\x82\xac",
+                                        "\xf0\x9f\x98\x80"};
+  std::string text;
+  for (size_t n = rng() % 6; n > 0; --n)
+    text += kPieces[rng() % std::size(kPieces)];
+  return text;
+}
+
+AttributeValue random_value(std::mt19937& rng, int depth) {
+  switch (rng() % (depth > 0 ? 10 : 8)) {
+    case 0:
+      return random_text(rng);
+    case 1:
+      return Decimal::from_int(static_cast<int64_t>(rng() % 2001) - 1000);
+    case 2:
+      return Binary{random_text(rng)};
+    case 3:
+      return rng() % 2 == 0;
+    case 4:
+      return Null{};
+    case 5:
+      return AttributeValue::StringSet{"x" + random_text(rng), "y" + random_text(rng)};
+    case 6:
+      return AttributeValue::NumberSet{Decimal::parse("1.5"), Decimal::parse("-2E+3")};
+    case 7:
+      return AttributeValue::BinarySet{Binary{"b"}, Binary{random_text(rng) + "c"}};
+    case 8: {
+      AttributeValue::List list;
+      for (size_t n = rng() % 3; n > 0; --n)
+        list.push_back(random_value(rng, depth - 1));
+      return list;
+    }
+    default: {
+      AttributeValue::Map map;
+      for (size_t n = rng() % 3; n > 0; --n)
+        map.emplace(random_text(rng), random_value(rng, depth - 1));
+      return map;
+    }
+  }
+}
+
+TEST_CASE("item JSON text is what nlohmann dumps, for 2000 random items") {
+  std::mt19937 rng(20261126);
+  for (int i = 0; i < 2000; ++i) {
+    Item item;
+    for (size_t n = rng() % 5; n > 0; --n)
+      item.emplace(random_text(rng), random_value(rng, 3));
+    const std::string expected = item_to_json(item).dump();
+    REQUIRE(item_json_text(item) == expected);
+  }
+}
+
+TEST_CASE("item JSON text escapes control characters as nlohmann does") {
+  Item item{{"k", std::string("a\"b\\c\nd\x01\x7f")}};
+  CHECK(item_json_text(item) == R"({"k":{"S":"a\"b\\c\nd\u0001)"
+                                "\x7f"
+                                R"("}})");
+}
+
+TEST_CASE("item JSON text refuses a string that is not UTF-8, as nlohmann does") {
+  Item item{{"k", std::string("\xff")}};
+  CHECK_THROWS_AS(item_to_json(item).dump(), nlohmann::json::type_error);
+  CHECK_THROWS_AS(item_json_text(item), nlohmann::json::type_error);
+}
+
+}  // namespace
+}  // namespace gtsim
