@@ -6,10 +6,10 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "bench/load.h"
 #include "bench/resources.h"
+#include "model/json_text.h"
 #include "regions/checkpointer.h"
 #include "regions/region.h"
 #include "regions/schema.h"
@@ -89,8 +89,8 @@ double baseline_rate(const fs::path& path, const std::vector<ChangeBatch>& batch
     rows.emplace_back();
     for (const ChangeRecord& r : batch.records) {
       rows.back().push_back({KeySchema::encode_component(r.key.at("id")),
-                             item_to_json(r.key).dump(), item_to_json(*r.state.document).dump(),
-                             r.state.version.id.origin, state_metadata_to_json(r.state).dump(),
+                             item_json_text(r.key), item_json_text(*r.state.document),
+                             r.state.version.id.origin, state_metadata_json_text(r.state),
                              static_cast<int64_t>(r.state.version.id.seq),
                              r.state.version.timestamp_us});
     }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/errors.h"
+#include "model/json_text.h"
 #include "regions/checkpointer.h"
 #include "regions/schema.h"
 #include "regions/sqlite.h"
@@ -71,7 +72,7 @@ namespace {
 
 std::optional<std::string> document_text(const std::optional<Item>& document) {
   if (!document) return std::nullopt;
-  return item_to_json(*document).dump();
+  return item_json_text(*document);
 }
 
 std::optional<Item> parse_document(const std::optional<std::string>& text) {
@@ -135,10 +136,10 @@ std::optional<Item> return_image(ReturnValues which, const std::optional<Item>& 
 // and the old image is the text loaded, not encoded again.
 struct Region::Encoded {
   Encoded(const Key& key, const std::optional<Stored>& current, const ItemState& next)
-      : key(item_to_json(key).dump()),
+      : key(item_json_text(key)),
         old_document(current ? current->document_json : std::nullopt),
         new_document(document_text(next.document)),
-        metadata(state_metadata_to_json(next).dump()) {}
+        metadata(state_metadata_json_text(next)) {}
 
   std::string key;
   std::optional<std::string> old_document;
@@ -711,7 +712,7 @@ ApplyOutcome Region::apply_one(const ChangeRecord& record, int64_t now_us) {
   }
   sql::Statement& log = statements_->insert_applied;
   log.bind(1, record.id().origin).bind(2, static_cast<int64_t>(record.id().seq));
-  log.bind(3, record.table).bind(4, encoded ? encoded->key : item_to_json(record.key).dump());
+  log.bind(3, record.table).bind(4, encoded ? encoded->key : item_json_text(record.key));
   log.bind(5, record.version.timestamp_us).bind(6, record.commit_true_us).bind(7, now_us);
   log.bind(8, classification_name(outcome.classification));
   log.bind(9, int64_t{outcome.changed ? 1 : 0});

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/errors.h"
+#include "model/json_text.h"
 #include "replicator/protocol.capnp.h"
 
 namespace gtsim::replication {
@@ -19,7 +20,7 @@ uint32_t read_le32(const char* p) {
 
 void write_record(const ChangeRecord& record, wire::ChangeRecord::Builder out) {
   out.setTable(record.table);
-  out.setKey(item_to_json(record.key).dump());
+  out.setKey(item_json_text(record.key));
   switch (record.event) {
     case StreamEvent::kInsert:
       out.setEvent(wire::StreamEvent::INSERT);
@@ -31,9 +32,9 @@ void write_record(const ChangeRecord& record, wire::ChangeRecord::Builder out) {
       out.setEvent(wire::StreamEvent::REMOVE);
       break;
   }
-  out.setState(state_metadata_to_json(record.state).dump());
-  if (record.state.document) out.setNewImage(item_to_json(*record.state.document).dump());
-  if (record.old_image) out.setOldImage(item_to_json(*record.old_image).dump());
+  out.setState(state_metadata_json_text(record.state));
+  if (record.state.document) out.setNewImage(item_json_text(*record.state.document));
+  if (record.old_image) out.setOldImage(item_json_text(*record.old_image));
   if (record.overwrote) {
     auto overwrote = out.initOverwrote();
     overwrote.setOrigin(record.overwrote->origin);
