@@ -1,6 +1,7 @@
 #include "bench/load.h"
 
 #include <chrono>
+#include <exception>
 #include <filesystem>
 #include <thread>
 
@@ -10,6 +11,7 @@
 #include "bench/resources.h"
 #include "model/errors.h"
 #include "regions/sqlite.h"
+#include "replicator/control_client.h"
 #include "scenarios/parser.h"
 
 namespace gtsim::bench {
@@ -28,6 +30,14 @@ json put_request(const std::string& id, size_t n) {
              {{"id", {{"S", id}}},
               {"n", {{"N", std::to_string(n)}}},
               {"payload", {{"S", kPayload}}}}}}}};
+}
+
+// BatchWriteItem of items <prefix>-<first> .. <prefix>-<first + count - 1>.
+json batch_write(const std::string& prefix, size_t first, size_t count) {
+  json puts = json::array();
+  for (size_t j = first; j < first + count; ++j)
+    puts.push_back(put_request(fmt::format("{}-{}", prefix, j), j));
+  return {{"RequestItems", {{kTable, std::move(puts)}}}};
 }
 
 }  // namespace
@@ -69,10 +79,35 @@ std::unique_ptr<scenarios::ProcessCluster> start_processes(const BenchContext& c
 void write_items(scenarios::Cluster& cluster, const std::string& region, const std::string& prefix,
                  size_t first, size_t count) {
   for (size_t i = 0; i < count; i += kBatchWriteItems) {
-    json puts = json::array();
-    for (size_t j = i; j < std::min(count, i + kBatchWriteItems); ++j)
-      puts.push_back(put_request(fmt::format("{}-{}", prefix, first + j), first + j));
-    cluster.call(region, "BatchWriteItem", {{"RequestItems", {{kTable, std::move(puts)}}}});
+    cluster.call(region, "BatchWriteItem",
+                 batch_write(prefix, first + i, std::min(kBatchWriteItems, count - i)));
+  }
+}
+
+void write_items_concurrently(scenarios::ProcessCluster& cluster, const std::string& region,
+                              const std::string& prefix, size_t count, size_t clients) {
+  std::vector<std::unique_ptr<replication::ControlClient>> connections;
+  for (size_t c = 0; c < clients; ++c)
+    connections.push_back(cluster.connect(region));
+  std::vector<std::exception_ptr> errors(clients);
+  std::vector<std::thread> threads;
+  for (size_t c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      try {
+        // Client c makes calls c, c + clients, ...: the items are written once, by one client.
+        for (size_t i = c * kBatchWriteItems; i < count; i += clients * kBatchWriteItems) {
+          connections[c]->call("BatchWriteItem",
+                               batch_write(prefix, i, std::min(kBatchWriteItems, count - i)));
+        }
+      } catch (...) {
+        errors[c] = std::current_exception();
+      }
+    });
+  }
+  for (std::thread& t : threads)
+    t.join();
+  for (const std::exception_ptr& error : errors) {
+    if (error) std::rethrow_exception(error);
   }
 }
 

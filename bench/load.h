@@ -43,7 +43,12 @@ std::unique_ptr<scenarios::ProcessCluster> start_processes(const BenchContext& c
 // Writes items <prefix>-<first> .. <prefix>-<first + count - 1> in `region`, 25 per call.
 void write_items(scenarios::Cluster& cluster, const std::string& region, const std::string& prefix,
                  size_t first, size_t count);
-// Same, spread over `regions` call by call, round robin.
+// Same, by `clients` clients at once, each on its own thread and control connection (as
+// DynamoDB's own load comes, concurrently); each item is written once, by one of them. Rethrows
+// the first client's error after every thread has stopped.
+void write_items_concurrently(scenarios::ProcessCluster& cluster, const std::string& region,
+                              const std::string& prefix, size_t count, size_t clients);
+// Same as write_items, spread over `regions` call by call, round robin.
 void write_items_round_robin(scenarios::Cluster& cluster, const std::vector<std::string>& regions,
                              size_t count);
 

@@ -331,6 +331,12 @@ void ProcessCluster::shutdown() {
   std::filesystem::remove(secret_path_, ignored);
 }
 
+std::unique_ptr<replication::ControlClient> ProcessCluster::connect(const std::string& region) {
+  const Node& n = live(region);
+  return std::make_unique<replication::ControlClient>(fmt::format("127.0.0.1:{}", n.control_port),
+                                                      secret_, run_id_);
+}
+
 int ProcessCluster::pid(const std::string& region) const {
   auto it = nodes_.find(region);
   if (it == nodes_.end() || !it->second.client) return -1;

@@ -88,6 +88,12 @@ class ProcessCluster final : public Cluster {
   std::map<std::string, std::string> region_files() const override;
   void shutdown() override;
 
+  // A control connection of its own to a running region, for a client on another thread (the
+  // cluster's connections serve one request at a time, from the runner's thread). The caller owns
+  // it; it must not outlive the region's process. Throws DynamoError(kValidation) for a region
+  // that holds no replica or is crashed.
+  std::unique_ptr<replication::ControlClient> connect(const std::string& region);
+
   // The pid of a running region's process (for tests); -1 when crashed.
   int pid(const std::string& region) const;
 

@@ -132,3 +132,13 @@ TEST_CASE("ProcessCluster remove_replica stops the region's process and deletes 
       gtsim::Region::open((dir.path() / "eu-west-1.db").string(), "eu-west-1", {}, 0);
   CHECK(removed->tables().empty());
 }
+
+TEST_CASE("ProcessCluster connect opens a client of a member region's own") {
+  TempDir dir;
+  ProcessCluster cluster(late_joiner(dir.path()));
+  auto client = cluster.connect("us-east-1");
+  client->call("PutItem", {{"TableName", "users"}, {"Item", {{"id", {{"S", "own"}}}}}});
+  CHECK(holds(cluster, "us-east-1", "own"));
+  CHECK_THROWS_AS(cluster.connect("ap-southeast-2"), DynamoError);  // holds no replica yet
+  CHECK_THROWS_AS(cluster.connect("mars-1"), DynamoError);
+}
