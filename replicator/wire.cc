@@ -47,39 +47,45 @@ void write_record(const ChangeRecord& record, wire::ChangeRecord::Builder out) {
   out.setWriteTimestampUs(record.version.timestamp_us);
 }
 
-// Rebuilds the record through change_record_from_json, so that the wire accepts exactly what the
-// record's own codec validates.
+// Items and item state are read by the same functions that read them from JSON anywhere else
+// (item_from_json, state_from_json), so the wire accepts exactly what they validate.
 ChangeRecord read_record(wire::ChangeRecord::Reader in, const FrameLimits& limits) {
-  nlohmann::json j = {{"table", capnp_text(in.getTable())},
-                      {"key", parse_json_text(capnp_text(in.getKey()), limits)},
-                      {"state", parse_json_text(capnp_text(in.getState()), limits)},
-                      {"commit_true_us", in.getCommitTrueUs()},
-                      {"version",
-                       {{"origin", capnp_text(in.getWrite().getOrigin())},
-                        {"seq", in.getWrite().getSeq()},
-                        {"ts", in.getWriteTimestampUs()}}}};
-  switch (in.getEvent()) {
-    case wire::StreamEvent::INSERT:
-      j["event"] = "INSERT";
-      break;
-    case wire::StreamEvent::MODIFY:
-      j["event"] = "MODIFY";
-      break;
-    case wire::StreamEvent::REMOVE:
-      j["event"] = "REMOVE";
-      break;
-    default:
-      throw ProtocolError("unknown stream event");
-  }
-  if (in.hasNewImage()) j["new_image"] = parse_json_text(capnp_text(in.getNewImage()), limits);
-  if (in.hasOldImage()) j["old_image"] = parse_json_text(capnp_text(in.getOldImage()), limits);
-  if (in.hasOverwrote()) {
-    j["overwrote"] = {{"origin", capnp_text(in.getOverwrote().getOrigin())},
-                      {"seq", in.getOverwrote().getSeq()}};
-  }
+  auto item = [&](capnp::Text::Reader text) {
+    return item_from_json(parse_json_text(capnp_text(text), limits));
+  };
   try {
-    return change_record_from_json(j);
+    ChangeRecord r;
+    r.table = capnp_text(in.getTable());
+    r.key = item(in.getKey());
+    switch (in.getEvent()) {
+      case wire::StreamEvent::INSERT:
+        r.event = StreamEvent::kInsert;
+        break;
+      case wire::StreamEvent::MODIFY:
+        r.event = StreamEvent::kModify;
+        break;
+      case wire::StreamEvent::REMOVE:
+        r.event = StreamEvent::kRemove;
+        break;
+      default:
+        throw ProtocolError("unknown stream event");
+    }
+    r.version = Version{{capnp_text(in.getWrite().getOrigin()), in.getWrite().getSeq()},
+                        in.getWriteTimestampUs()};
+    std::optional<Item> document;
+    if (in.hasNewImage()) document = item(in.getNewImage());
+    r.state =
+        state_from_json(parse_json_text(capnp_text(in.getState()), limits), std::move(document));
+    if (in.hasOldImage()) r.old_image = item(in.getOldImage());
+    if (in.hasOverwrote()) {
+      r.overwrote =
+          VersionId{capnp_text(in.getOverwrote().getOrigin()), in.getOverwrote().getSeq()};
+    }
+    r.commit_true_us = in.getCommitTrueUs();
+    return r;
   } catch (const DynamoError& e) {
+    throw ProtocolError(std::string("bad change record: ") + e.what());
+  } catch (const nlohmann::json::exception& e) {
     throw ProtocolError(std::string("bad change record: ") + e.what());
   }
 }
@@ -179,12 +185,27 @@ capnp::ReaderOptions reader_options(const FrameLimits& limits) {
 }
 
 nlohmann::json parse_json_text(std::string_view text, const FrameLimits& limits) {
-  auto bound_depth = [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
-    if (depth > limits.max_json_depth) throw ProtocolError("JSON nested too deeply");
-    return true;
-  };
+  // The depth is bounded by a scan before parsing: cheaper than a parser callback on every value.
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > limits.max_json_depth) throw ProtocolError("JSON nested too deeply");
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
   try {
-    return nlohmann::json::parse(text, bound_depth);
+    return nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
     throw ProtocolError(std::string("malformed JSON: ") + e.what());
   }

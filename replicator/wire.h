@@ -38,7 +38,8 @@ struct FrameLimits {
   // Cap'n Proto's guards against amplification (words traversed) and deep pointers.
   uint64_t traversal_limit_words = (64 << 20) / 8 * 2;
   int nesting_limit = 64;
-  // Depth of the JSON texts (items, item state) inside a message.
+  // Depth of the JSON texts (items, item state) inside a message: objects and arrays nested in
+  // one another, the outermost counting 1.
   int max_json_depth = 100;
 };
 

@@ -177,6 +177,12 @@ TEST_CASE("wire rejects deeply nested and malformed JSON inside records") {
                   ProtocolError);
   CHECK_THROWS_AS(parse_json_text("{\"S\": ", limits), ProtocolError);
   CHECK(parse_json_text("{\"S\": \"x\"}", limits)["S"] == "x");
+  FrameLimits shallow;
+  shallow.max_json_depth = 3;
+  CHECK(parse_json_text("[[{}]]", shallow).size() == 1);
+  CHECK_THROWS_AS(parse_json_text("[[[{}]]]", shallow), ProtocolError);
+  // Brackets inside strings, escaped quotes included, are text, not nesting.
+  CHECK(parse_json_text(R"({"S": "[[[[\"{{{{"})", shallow)["S"] == "[[[[\"{{{{");
 
   capnp::MallocMessageBuilder builder;
   auto record = builder.initRoot<wire::PeerMessage>().initBatch().initRecords(1)[0];
