@@ -1,5 +1,6 @@
 #include "model/attribute_value.h"
 
+#include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
 
@@ -20,12 +21,8 @@ const T& get_checked(const V& variant, AttributeType expected) {
 }
 
 template <typename Set, typename Parse>
-Set parse_set(const nlohmann::json& array, const char* descriptor, Parse parse) {
-  if (!array.is_array()) {
-    throw_validation(std::string("Supplied AttributeValue ") + descriptor +
-                     " is not a list of values");
-  }
-  if (array.empty()) {
+Set parse_set(std::vector<std::string> members, const char* descriptor, Parse parse) {
+  if (members.empty()) {
     // DynamoDB's wording, double space included.
     static const std::map<std::string, std::string> kKind = {
         {"SS", "string"}, {"NS", "number"}, {"BS", "binary"}};
@@ -33,19 +30,14 @@ Set parse_set(const nlohmann::json& array, const char* descriptor, Parse parse) 
                      " set  may not be empty");
   }
   Set set;
-  for (const auto& element : array) {
-    if (!element.is_string()) {
-      throw_validation(std::string("Supplied AttributeValue ") + descriptor +
-                       " has a member that is not a string");
-    }
-    if (!set.insert(parse(element.get<std::string>())).second) {
+  for (std::string& member : members) {
+    if (!set.insert(parse(member)).second) {
       throw_validation("One or more parameter values were invalid: Input collection " +
-                       element.dump() + " contains duplicates.");
+                       nlohmann::json(member).dump() + " contains duplicates.");
     }
   }
   return set;
 }
-
 void append_quoted(std::string& out, std::string_view s) {
   out += nlohmann::json(std::string(s)).dump();
 }
@@ -144,6 +136,23 @@ nlohmann::json AttributeValue::to_json() const {
   GTSIM_CHECK(false, "unreachable attribute type");
 }
 
+AttributeValue AttributeValue::set_from_members(AttributeType type,
+                                                std::vector<std::string> members) {
+  switch (type) {
+    case AttributeType::kSS:
+      return parse_set<StringSet>(std::move(members), "SS",
+                                  [](std::string& s) { return std::move(s); });
+    case AttributeType::kNS:
+      return parse_set<NumberSet>(std::move(members), "NS",
+                                  [](const std::string& s) { return Decimal::parse(s); });
+    case AttributeType::kBS:
+      return parse_set<BinarySet>(std::move(members), "BS",
+                                  [](const std::string& s) { return Binary{base64_decode(s)}; });
+    default:
+      GTSIM_CHECK(false, "not a set type");
+  }
+}
+
 AttributeValue AttributeValue::from_json(const nlohmann::json& json) {
   if (!json.is_object() || json.size() != 1) {
     throw_validation(
@@ -198,13 +207,21 @@ AttributeValue AttributeValue::from_json(const nlohmann::json& json) {
       return l;
     }
     case AttributeType::kSS:
-      return parse_set<StringSet>(body, "SS", [](const std::string& s) { return s; });
     case AttributeType::kNS:
-      return parse_set<NumberSet>(body, "NS",
-                                  [](const std::string& s) { return Decimal::parse(s); });
-    case AttributeType::kBS:
-      return parse_set<BinarySet>(body, "BS",
-                                  [](const std::string& s) { return Binary{base64_decode(s)}; });
+    case AttributeType::kBS: {
+      if (!body.is_array()) {
+        throw_validation("Supplied AttributeValue " + descriptor + " is not a list of values");
+      }
+      std::vector<std::string> members;
+      for (const auto& element : body) {
+        if (!element.is_string()) {
+          throw_validation("Supplied AttributeValue " + descriptor +
+                           " has a member that is not a string");
+        }
+        members.push_back(element.get<std::string>());
+      }
+      return set_from_members(type, std::move(members));
+    }
   }
   GTSIM_CHECK(false, "unreachable attribute type");
 }
@@ -268,6 +285,31 @@ Item item_from_json(const nlohmann::json& json) {
   for (const auto& [name, value] : json.items())
     item.emplace(name, AttributeValue::from_json(value));
   return item;
+}
+
+namespace {
+
+size_t nesting_levels(const AttributeValue& value) {
+  size_t deepest = 0;
+  if (value.type() == AttributeType::kM) {
+    for (const auto& [name, element] : value.as_map())
+      deepest = std::max(deepest, nesting_levels(element));
+  } else if (value.type() == AttributeType::kL) {
+    for (const auto& element : value.as_list())
+      deepest = std::max(deepest, nesting_levels(element));
+  } else {
+    return 0;
+  }
+  return deepest + 1;
+}
+
+}  // namespace
+
+size_t item_nesting_levels(const Item& item) {
+  size_t deepest = 0;
+  for (const auto& [name, value] : item)
+    deepest = std::max(deepest, nesting_levels(value));
+  return deepest;
 }
 
 size_t item_size_bytes(const Item& item) {

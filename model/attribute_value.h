@@ -91,6 +91,10 @@ class AttributeValue {
   // Parses DynamoDB JSON. Throws DynamoError(kValidation) naming what is wrong (unknown type
   // descriptor, empty set, duplicate set member, bad number or base64).
   static AttributeValue from_json(const nlohmann::json& json);
+  // A set of `type` (kSS, kNS or kBS) from its members as DynamoDB JSON writes them (numbers as
+  // text, binaries in base64). Throws DynamoError(kValidation) for an empty set, a duplicate
+  // member, a bad number or base64.
+  static AttributeValue set_from_members(AttributeType type, std::vector<std::string> members);
 
   // Approximate size in bytes as DynamoDB counts it (names are counted by the item).
   size_t size_bytes() const;
@@ -110,6 +114,11 @@ Item item_from_json(const nlohmann::json& json);
 // DynamoDB's item size: attribute name lengths plus value sizes.
 size_t item_size_bytes(const Item& item);
 constexpr size_t kMaxItemSizeBytes = 400 * 1024;
+
+// How deep M and L values nest in the item: 0 when no attribute is an M or L, 1 when one holds
+// only scalars, and so on. DynamoDB refuses items nested deeper than 32 levels.
+size_t item_nesting_levels(const Item& item);
+constexpr size_t kMaxNestingLevels = 32;
 
 // Compact, readable rendering for terminals and reports: {id: "42", visits: 3, tags: <<"a", "b">>}.
 std::string to_display_string(const AttributeValue& value);

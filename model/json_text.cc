@@ -1,6 +1,12 @@
 #include "model/json_text.h"
 
+#include <map>
+#include <optional>
+#include <vector>
+
 #include <nlohmann/json.hpp>
+
+#include "model/errors.h"
 
 namespace gtsim {
 namespace {
@@ -126,6 +132,379 @@ std::string item_json_text(const Item& item) {
   std::string out;
   append_object(item, out);
   return out;
+}
+
+namespace {
+
+// A recursive-descent reader of DynamoDB JSON. Every container it enters counts against the
+// depth bound before anything inside it is read.
+class ItemReader {
+ public:
+  ItemReader(std::string_view text, int max_depth) : text_(text), max_depth_(max_depth) {}
+
+  Item read() {
+    Item item = object_of_values();
+    skip_space();
+    if (pos_ != text_.size()) fail("text after the item");
+    return item;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& what) const {
+    throw_validation("malformed item JSON at byte " + std::to_string(pos_) + ": " + what);
+  }
+
+  void skip_space() {
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' ||
+                                   text_[pos_] == '\n' || text_[pos_] == '\r'))
+      ++pos_;
+  }
+
+  // Skips space, then reports whether `c` is next, consuming it if so.
+  bool take(char c) {
+    skip_space();
+    if (pos_ < text_.size() && text_[pos_] == c) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+
+  void expect(char c) {
+    if (!take(c)) fail(std::string("expected '") + c + "'");
+  }
+
+  void enter() {
+    if (++depth_ > max_depth_) fail("nested too deeply");
+  }
+
+  // Reads one member's value with `read`. A parsed JSON object keeps only the last of members of
+  // the same name, so an invalid value a later one replaces was never an error: on a refusal the
+  // value is skipped as plain JSON (which must still be well formed) and its error returned, for
+  // the caller to raise unless a later member of that name is read without one.
+  template <typename Read>
+  std::optional<std::string> member(Read read) {
+    const size_t start = pos_;
+    const int depth = depth_;
+    try {
+      read();
+      return std::nullopt;
+    } catch (const DynamoError& refused) {
+      pos_ = start;
+      depth_ = depth;
+      skip_value();
+      return refused.what();
+    }
+  }
+
+  // {"name": <attribute value>, ...}: an item or an M value's map.
+  Item object_of_values() {
+    expect('{');
+    enter();
+    Item out;
+    std::map<std::string, std::string> refused;
+    if (!take('}')) {
+      do {
+        std::string name = string();
+        expect(':');
+        std::optional<std::string> error = member([&] { out.insert_or_assign(name, value()); });
+        if (error) {
+          out.erase(name);
+          refused.insert_or_assign(name, *error);
+        } else {
+          refused.erase(name);
+        }
+      } while (take(','));
+      expect('}');
+    }
+    if (!refused.empty()) throw_validation(refused.begin()->second);
+    --depth_;
+    return out;
+  }
+
+  // {"<descriptor>": <body>}; a repeated descriptor keeps its last body, as a parsed object does.
+  AttributeValue value() {
+    expect('{');
+    enter();
+    std::optional<std::string> descriptor;
+    AttributeValue out;
+    std::optional<std::string> refused;
+    do {
+      std::string name = string();
+      if (descriptor && name != *descriptor) {
+        fail("Supplied AttributeValue has more than one datatypes set");
+      }
+      descriptor = name;
+      expect(':');
+      refused = member([&] { out = body(name); });
+    } while (take(','));
+    expect('}');
+    if (refused) throw_validation(*refused);
+    --depth_;
+    return out;
+  }
+
+  // Any JSON value, checked for form only.
+  void skip_value() {
+    skip_space();
+    if (pos_ >= text_.size()) fail("expected a value");
+    switch (text_[pos_]) {
+      case '{':
+        ++pos_;
+        enter();
+        if (!take('}')) {
+          do {
+            string();
+            expect(':');
+            skip_value();
+          } while (take(','));
+          expect('}');
+        }
+        --depth_;
+        return;
+      case '[':
+        array([&] { skip_value(); });
+        return;
+      case '"':
+        string();
+        return;
+      case 't':
+      case 'f':
+        boolean();
+        return;
+      case 'n':
+        if (!text_.substr(pos_).starts_with("null")) fail("expected null");
+        pos_ += 4;
+        return;
+      default:
+        number();
+    }
+  }
+
+  // -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?
+  void number() {
+    auto digit = [&] { return pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9'; };
+    auto digits = [&] {
+      if (!digit()) fail("expected a digit");
+      while (digit())
+        ++pos_;
+    };
+    if (pos_ < text_.size() && text_[pos_] == '-') ++pos_;
+    if (pos_ < text_.size() && text_[pos_] == '0') {
+      ++pos_;
+    } else {
+      digits();
+    }
+    if (pos_ < text_.size() && text_[pos_] == '.') {
+      ++pos_;
+      digits();
+    }
+    if (pos_ < text_.size() && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
+      ++pos_;
+      if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) ++pos_;
+      digits();
+    }
+  }
+
+  AttributeValue body(const std::string& descriptor) {
+    AttributeType type;
+    if (!parse_type_descriptor(descriptor, &type)) {
+      fail("unknown type descriptor \"" + descriptor + "\"");
+    }
+    switch (type) {
+      case AttributeType::kS:
+        return string();
+      case AttributeType::kN:
+        return Decimal::parse(string());
+      case AttributeType::kB:
+        return Binary{base64_decode(string())};
+      case AttributeType::kBOOL:
+        return boolean();
+      case AttributeType::kNULL:
+        if (!boolean()) fail("Null attribute value types must have the value of true");
+        return Null{};
+      case AttributeType::kM:
+        return object_of_values();
+      case AttributeType::kL: {
+        AttributeValue::List list;
+        array([&] { list.push_back(value()); });
+        return list;
+      }
+      case AttributeType::kSS:
+      case AttributeType::kNS:
+      case AttributeType::kBS: {
+        std::vector<std::string> members;
+        array([&] { members.push_back(string()); });
+        return AttributeValue::set_from_members(type, std::move(members));
+      }
+    }
+    fail("unreachable attribute type");
+  }
+
+  template <typename Element>
+  void array(Element element) {
+    expect('[');
+    enter();
+    if (!take(']')) {
+      do {
+        element();
+      } while (take(','));
+      expect(']');
+    }
+    --depth_;
+  }
+
+  bool boolean() {
+    skip_space();
+    for (const auto& [word, value] : {std::pair{"true", true}, std::pair{"false", false}}) {
+      if (text_.substr(pos_).starts_with(word)) {
+        pos_ += std::string_view(word).size();
+        return value;
+      }
+    }
+    fail("expected true or false");
+  }
+
+  std::string string() {
+    expect('"');
+    std::string out;
+    while (true) {
+      if (pos_ >= text_.size()) fail("unterminated string");
+      const unsigned char c = static_cast<unsigned char>(text_[pos_]);
+      if (c == '"') {
+        ++pos_;
+        return out;
+      }
+      if (c < 0x20) fail("control character in string");
+      if (c == '\\') {
+        escape(out);
+      } else if (c < 0x80) {
+        out += static_cast<char>(c);
+        ++pos_;
+      } else {
+        utf8_sequence(out);
+      }
+    }
+  }
+
+  void escape(std::string& out) {
+    if (pos_ + 1 >= text_.size()) fail("unterminated escape");
+    const char c = text_[pos_ + 1];
+    pos_ += 2;
+    switch (c) {
+      case '"':
+      case '\\':
+      case '/':
+        out += c;
+        return;
+      case 'b':
+        out += '\b';
+        return;
+      case 'f':
+        out += '\f';
+        return;
+      case 'n':
+        out += '\n';
+        return;
+      case 'r':
+        out += '\r';
+        return;
+      case 't':
+        out += '\t';
+        return;
+      case 'u':
+        break;
+      default:
+        fail("bad escape");
+    }
+    uint32_t code = hex4();
+    if (code >= 0xDC00 && code <= 0xDFFF) fail("lone low surrogate");
+    if (code >= 0xD800 && code <= 0xDBFF) {
+      if (!text_.substr(pos_).starts_with("\\u")) fail("lone high surrogate");
+      pos_ += 2;
+      const uint32_t low = hex4();
+      if (low < 0xDC00 || low > 0xDFFF) fail("bad low surrogate");
+      code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+    }
+    append_utf8(code, out);
+  }
+
+  uint32_t hex4() {
+    if (pos_ + 4 > text_.size()) fail("short \\u escape");
+    uint32_t code = 0;
+    for (int i = 0; i < 4; ++i) {
+      const char h = text_[pos_++];
+      code <<= 4;
+      if (h >= '0' && h <= '9') {
+        code |= static_cast<uint32_t>(h - '0');
+      } else if (h >= 'a' && h <= 'f') {
+        code |= static_cast<uint32_t>(h - 'a' + 10);
+      } else if (h >= 'A' && h <= 'F') {
+        code |= static_cast<uint32_t>(h - 'A' + 10);
+      } else {
+        fail("bad \\u escape");
+      }
+    }
+    return code;
+  }
+
+  static void append_utf8(uint32_t code, std::string& out) {
+    if (code < 0x80) {
+      out += static_cast<char>(code);
+    } else if (code < 0x800) {
+      out += static_cast<char>(0xC0 | (code >> 6));
+      out += static_cast<char>(0x80 | (code & 0x3F));
+    } else if (code < 0x10000) {
+      out += static_cast<char>(0xE0 | (code >> 12));
+      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (code & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (code >> 18));
+      out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (code & 0x3F));
+    }
+  }
+
+  // One multi-byte UTF-8 character, validated as RFC 3629 (and nlohmann's lexer) require: no
+  // overlong forms, no surrogates, nothing past U+10FFFF.
+  void utf8_sequence(std::string& out) {
+    const auto byte = [&](size_t i) { return static_cast<unsigned char>(text_[pos_ + i]); };
+    const unsigned char lead = byte(0);
+    size_t length = 0;
+    unsigned char low = 0x80, high = 0xBF;  // bounds of the second byte
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      if (lead == 0xE0) low = 0xA0;
+      if (lead == 0xED) high = 0x9F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      if (lead == 0xF0) low = 0x90;
+      if (lead == 0xF4) high = 0x8F;
+    } else {
+      fail("invalid UTF-8");
+    }
+    if (pos_ + length > text_.size()) fail("invalid UTF-8");
+    if (byte(1) < low || byte(1) > high) fail("invalid UTF-8");
+    for (size_t i = 2; i < length; ++i) {
+      if (byte(i) < 0x80 || byte(i) > 0xBF) fail("invalid UTF-8");
+    }
+    out.append(text_.substr(pos_, length));
+    pos_ += length;
+  }
+
+  std::string_view text_;
+  int max_depth_;
+  int depth_ = 0;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+Item item_from_json_text(std::string_view text, int max_depth) {
+  return ItemReader(text, max_depth).read();
 }
 
 }  // namespace gtsim

@@ -3,7 +3,8 @@
 // files, digests and replays do not depend on which one wrote them), without building a tree of
 // nlohmann values first.
 //
-// Errors: a string that is not valid UTF-8 throws nlohmann::json::type_error, as dump() does.
+// Errors: writing a string that is not valid UTF-8 throws nlohmann::json::type_error, as dump()
+// does.
 // Thread-safety: pure functions.
 #pragma once
 
@@ -20,5 +21,11 @@ void append_json_string(std::string_view text, std::string& out);
 void append_json_text(const AttributeValue& value, std::string& out);
 // item_to_json(item).dump().
 std::string item_json_text(const Item& item);
+
+// item_from_json(nlohmann::json::parse(text)), read directly: the same item for the same text,
+// and an error for the same texts (duplicate names keep the last, as nlohmann does). Objects and
+// arrays may nest `max_depth` deep, the outermost counting 1. Throws DynamoError(kValidation),
+// for text that is not JSON too.
+Item item_from_json_text(std::string_view text, int max_depth);
 
 }  // namespace gtsim

@@ -2,10 +2,13 @@
 
 #include <doctest/doctest.h>
 
+#include <optional>
 #include <random>
 #include <string>
 
 #include <nlohmann/json.hpp>
+
+#include "model/errors.h"
 
 namespace gtsim {
 namespace {
@@ -92,6 +95,80 @@ TEST_CASE("item JSON text refuses a string that is not UTF-8, as nlohmann does")
   Item item{{"k", std::string("\xff")}};
   CHECK_THROWS_AS(item_to_json(item).dump(), nlohmann::json::type_error);
   CHECK_THROWS_AS(item_json_text(item), nlohmann::json::type_error);
+}
+
+// What the tree-building path makes of `text`: the item, or nullopt when it refuses it.
+std::optional<Item> through_tree(const std::string& text) {
+  try {
+    return item_from_json(nlohmann::json::parse(text));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::optional<Item> read_directly(const std::string& text) {
+  try {
+    return item_from_json_text(text, 100);
+  } catch (const DynamoError&) {
+    return std::nullopt;
+  }
+}
+
+TEST_CASE("item JSON text reads back as the item, compact or indented") {
+  std::mt19937 rng(7);
+  for (int i = 0; i < 1000; ++i) {
+    Item item;
+    for (size_t n = rng() % 5; n > 0; --n)
+      item.emplace(random_text(rng), random_value(rng, 3));
+    REQUIRE(item_from_json_text(item_json_text(item), 100) == item);
+    REQUIRE(item_from_json_text(item_to_json(item).dump(2), 100) == item);
+  }
+}
+
+TEST_CASE("reading item JSON text agrees with the tree path on 20000 damaged texts") {
+  static const std::string kBytes[] = {
+      " ", "\"", "\\", "{",    "}",    "[",    "]",    ":",       ",",       "u",   "S",
+      "N", "x",  "0",  "true", "\xc3", "\xa9", "\xff", "\\ud83d", "\\ude00", "\x01"};
+  std::mt19937 rng(11);
+  int refused = 0;
+  for (int i = 0; i < 20000; ++i) {
+    Item item;
+    for (size_t n = 1 + rng() % 3; n > 0; --n)
+      item.emplace(random_text(rng), random_value(rng, 2));
+    std::string text = item_json_text(item);
+    for (size_t edits = 1 + rng() % 2; edits > 0; --edits) {
+      const size_t at = rng() % (text.size() + 1);
+      switch (rng() % 3) {
+        case 0:
+          text.insert(at, kBytes[rng() % std::size(kBytes)]);
+          break;
+        case 1:
+          if (at < text.size()) text.erase(at, 1);
+          break;
+        default:
+          if (at < text.size()) text.replace(at, 1, kBytes[rng() % std::size(kBytes)]);
+      }
+    }
+    const std::optional<Item> expected = through_tree(text);
+    INFO(text);
+    REQUIRE(read_directly(text) == expected);
+    refused += expected ? 0 : 1;
+  }
+  CHECK(refused > 1000);  // the damage did reach the refusals
+  CHECK(refused < 19000);
+}
+
+TEST_CASE("reading item JSON text handles escapes, duplicates and depth") {
+  CHECK(item_from_json_text(R"({"k":{"S":"\u00e9\ud83d\ude00\/\t"}})", 100) ==
+        Item{{"k", std::string("\xc3\xa9\xf0\x9f\x98\x80/\t")}});
+  CHECK(item_from_json_text(R"({"k":{"S":"a"},"k":{"N":"2"}})", 100) ==
+        Item{{"k", Decimal::parse("2")}});
+  CHECK_THROWS_AS(item_from_json_text(R"({"k":{"S":"a","N":"1"}})", 100), DynamoError);
+  const std::string nested = R"({"k":{"L":[{"L":[]}]}})";  // 5 deep
+  CHECK(item_from_json_text(nested, 5).size() == 1);
+  CHECK_THROWS_AS(item_from_json_text(nested, 4), DynamoError);
+  CHECK_THROWS_AS(item_from_json_text(R"({"k":{"S":"\ud83d"}})", 100), DynamoError);
+  CHECK_THROWS_AS(item_from_json_text(R"({"k":{"SS":[]}})", 100), DynamoError);
 }
 
 }  // namespace
