@@ -75,9 +75,17 @@ std::optional<std::string> document_text(const std::optional<Item>& document) {
   return item_json_text(*document);
 }
 
+// JSON depth of the deepest item a region stores: the item and each attribute value are objects,
+// and each of kMaxNestingLevels M or L levels adds its container and a value object.
+constexpr int kMaxItemJsonDepth = 2 + 2 * static_cast<int>(kMaxNestingLevels) + 1;
+
+Item parse_item(const std::string& text) {
+  return item_from_json_text(text, kMaxItemJsonDepth);
+}
+
 std::optional<Item> parse_document(const std::optional<std::string>& text) {
   if (!text) return std::nullopt;
-  return item_from_json(json::parse(*text));
+  return parse_item(*text);
 }
 
 // DynamoDB orders sort keys by value: N numerically, S and B by bytes.
@@ -327,6 +335,10 @@ WriteResult Region::write_locally(
   if (new_doc && item_size_bytes(*new_doc) > kMaxItemSizeBytes) {
     throw_validation("Item size has exceeded the maximum allowed size");
   }
+  // Also what keeps every stored item within the depth its readers accept (kMaxItemJsonDepth).
+  if (new_doc && item_nesting_levels(*new_doc) > kMaxNestingLevels) {
+    throw_validation("Nesting Levels have exceeded supported limits");
+  }
   int64_t timestamp = clock_.read(now_us);
   if (current && spec.timestamp_policy == TimestampPolicy::kMonotonicPerItem) {
     timestamp = std::max(timestamp, current->state.version.timestamp_us + 1);
@@ -542,12 +554,12 @@ Page Region::query(const QueryRequest& request) {
   };
   std::vector<Row> rows;
   while (s.step()) {
-    Key key = item_from_json(json::parse(s.column_text(0)));
+    Key key = parse_item(s.column_text(0));
     if (schema.sort && request.key_condition.sort_matches &&
         !request.key_condition.sort_matches(key.at(schema.sort->name))) {
       continue;
     }
-    rows.push_back({std::move(key), item_from_json(json::parse(s.column_text(1))),
+    rows.push_back({std::move(key), parse_item(s.column_text(1)),
                     version_from_json(json::parse(s.column_text(2)).at("version"))});
   }
   if (schema.sort) {
@@ -590,14 +602,14 @@ Page Region::scan(const ScanRequest& request) {
   Page page;
   Key last_key;
   while (s.step()) {
-    Key key = item_from_json(json::parse(s.column_text(0)));
+    Key key = parse_item(s.column_text(0));
     if (request.limit && page.scanned_count == *request.limit) {
       page.last_evaluated_key = last_key;
       break;
     }
     ++page.scanned_count;
     last_key = key;
-    Item item = item_from_json(json::parse(s.column_text(1)));
+    Item item = parse_item(s.column_text(1));
     if (request.filter && !request.filter(&item)) continue;
     page.items.push_back(request.projection ? request.projection(item) : item);
     page.versions.push_back(version_from_json(json::parse(s.column_text(2)).at("version")));
@@ -633,7 +645,7 @@ std::vector<ChangeRecord> Region::local_changes_after(uint64_t after_seq, size_t
   while (s.step()) {
     ChangeRecord r;
     r.table = s.column_text(0);
-    r.key = item_from_json(json::parse(s.column_text(1)));
+    r.key = parse_item(s.column_text(1));
     r.event = stream_event_from_name(s.column_text(2));
     r.old_image = parse_document(s.column_optional_text(3));
     r.state =
@@ -766,7 +778,7 @@ std::vector<StreamRecord> Region::stream_after(uint64_t after, size_t limit) {
     StreamRecord r;
     r.stream_seq = static_cast<uint64_t>(s.column_int(0));
     r.table = s.column_text(1);
-    r.key = item_from_json(json::parse(s.column_text(2)));
+    r.key = parse_item(s.column_text(2));
     r.event = stream_event_from_name(s.column_text(3));
     r.old_image = parse_document(s.column_optional_text(4));
     r.new_image = parse_document(s.column_optional_text(5));
@@ -845,7 +857,7 @@ Snapshot Region::snapshot() {
   while (s.step()) {
     ChangeRecord r;
     r.table = s.column_text(0);
-    r.key = item_from_json(json::parse(s.column_text(1)));
+    r.key = parse_item(s.column_text(1));
     r.state =
         state_from_json(json::parse(s.column_text(3)), parse_document(s.column_optional_text(2)));
     r.version = r.state.version;

@@ -51,7 +51,7 @@ void write_record(const ChangeRecord& record, wire::ChangeRecord::Builder out) {
 // (item_from_json, state_from_json), so the wire accepts exactly what they validate.
 ChangeRecord read_record(wire::ChangeRecord::Reader in, const FrameLimits& limits) {
   auto item = [&](capnp::Text::Reader text) {
-    return item_from_json(parse_json_text(capnp_text(text), limits));
+    return item_from_json_text(capnp_text(text), limits.max_json_depth);
   };
   try {
     ChangeRecord r;

@@ -68,6 +68,18 @@ TEST_CASE("region operations refuse what DynamoDB refuses") {
                     doctest::Contains("Cannot update attribute id"));
   Item big = user("1", std::string(kMaxItemSizeBytes, 'x'));
   CHECK_THROWS_WITH(r->put({"users", big}, 1), "Item size has exceeded the maximum allowed size");
+  // 32 levels of M and L are DynamoDB's limit; such an item is stored and read back.
+  AttributeValue nested = "leaf";
+  for (size_t level = 0; level < kMaxNestingLevels; ++level)
+    nested = level % 2 == 0 ? AttributeValue(AttributeValue::List{nested})
+                            : AttributeValue(AttributeValue::Map{{"m", nested}});
+  Item deep = user("2", "deep");
+  deep["nested"] = nested;
+  CHECK(item_nesting_levels(deep) == kMaxNestingLevels);
+  r->put({"users", deep}, 1);
+  CHECK(r->get({"users", key("2")}).item == deep);
+  deep["nested"] = AttributeValue::List{nested};
+  CHECK_THROWS_WITH(r->put({"users", deep}, 1), "Nesting Levels have exceeded supported limits");
   TableSpec other = users_table();
   other.conflict_policy = "lww-attribute";
   CHECK_THROWS_AS(r->create_table(other), DynamoError);
