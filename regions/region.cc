@@ -160,6 +160,10 @@ struct Region::Encoded {
 // group stay within SQLite's default cache.
 constexpr size_t kPrivateGroupSize = 256;
 
+// Local changes kept in memory for shippers: a peer keeping up reads its next batch from them, not
+// from the stream (each peer asks after every write).
+constexpr size_t kRecentLocalChanges = 1024;
+
 Region::Region(std::unique_ptr<sql::Database> db, std::string name, RegionClock clock)
     : db_(std::move(db)),
       statements_(std::make_unique<Statements>(*db_)),
@@ -312,11 +316,21 @@ auto Region::in_transaction(F body) {
     sql::Transaction txn(*db_);
     auto result = body();
     txn.commit();
+    remember_committed_local_changes();
     return result;
   } catch (...) {
     last_local_seq_ = saved_seq;
+    uncommitted_local_.clear();
     throw;
   }
+}
+
+void Region::remember_committed_local_changes() {
+  for (ChangeRecord& record : uncommitted_local_)
+    recent_local_.push_back(std::move(record));
+  uncommitted_local_.clear();
+  while (recent_local_.size() > kRecentLocalChanges)
+    recent_local_.pop_front();
 }
 
 WriteResult Region::write_locally(
@@ -365,6 +379,10 @@ WriteResult Region::write_locally(
   if (current) overwrote = current->state.version.id;
   std::optional<Item> old_image = current ? current->state.document : std::nullopt;
   append_stream(table, encoded, write.version, now_us, now_us, overwrote, true);
+  // The record local_changes_after would read back from the stream row just written.
+  uncommitted_local_.push_back(
+      ChangeRecord{table, key, event_for(encoded.old_document, encoded.new_document), write.version,
+                   next.state, old_image, overwrote, now_us});
 
   if (kind != WriteKind::kUpdate) {
     for (const auto* image : {&old_image, &next.state.document}) {
@@ -633,6 +651,13 @@ uint64_t Region::first_retained_local_seq() {
 }
 
 std::vector<ChangeRecord> Region::local_changes_after(uint64_t after_seq, size_t limit) {
+  if (after_seq >= last_local_seq_) return {};
+  if (!recent_local_.empty() && after_seq + 1 >= recent_local_.front().id().seq) {
+    const auto first = recent_local_.begin() +
+                       static_cast<ptrdiff_t>(after_seq + 1 - recent_local_.front().id().seq);
+    const size_t count = std::min(limit, static_cast<size_t>(recent_local_.end() - first));
+    return {first, first + static_cast<ptrdiff_t>(count)};
+  }
   // Shippers ask after every local write, so the statement is prepared once (the profile of
   // deterministic mode in docs/benchmarks.md); it is reset however the loop ends.
   sql::Statement& s = statements_->local_changes;
@@ -791,6 +816,8 @@ std::vector<StreamRecord> Region::stream_after(uint64_t after, size_t limit) {
 }
 
 TrimResult Region::trim(int64_t now_us) {
+  // What the trim takes from the stream is gone for shippers too.
+  recent_local_.clear();
   TrimResult result;
   sql::Transaction txn(*db_);
   for (const auto& [name, spec] : tables_) {

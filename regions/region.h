@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -292,6 +293,8 @@ class Region {
   // Refuses updates of key attributes; the returned function references `key` and `update`.
   static std::function<std::optional<Item>(const Item*)> update_computation(
       const TableSpec& spec, const Key& key, const ItemUpdate& update);
+  // Moves the committed transaction's local changes to recent_local_.
+  void remember_committed_local_changes();
   // Joins one remote change into the local state (inside apply_remote_batch's transaction).
   ApplyOutcome apply_one(const ChangeRecord& record, int64_t now_us);
 
@@ -303,6 +306,10 @@ class Region {
   RegionClock clock_;
   std::map<std::string, TableSpec> tables_;
   uint64_t last_local_seq_ = 0;
+  // This region's latest committed local changes, in sequence order, ending at last_local_seq_
+  // (kRecentLocalChanges at most; emptied by trim), and those of the open transaction.
+  std::deque<ChangeRecord> recent_local_;
+  std::vector<ChangeRecord> uncommitted_local_;
   // Whether purged_tombstones may hold a row: until a trim purges one, a replicated insert need
   // not look for a delete it might resurrect (every insert would pay a lookup for nothing).
   bool any_purged_tombstone_ = false;

@@ -215,6 +215,36 @@ TEST_CASE("a region reopened after a purge still reports the resurrection") {
   CHECK(outcomes[0].resurrected);
 }
 
+TEST_CASE("local changes read from memory equal those read back from the stream") {
+  TempDir dir;
+  std::vector<ChangeRecord> remembered;
+  {
+    auto us = open_region(dir, "us-east-1");
+    TableSpec cells = users_table("lww-attribute");
+    cells.name = "cells";
+    us->create_table(cells);
+    us->put({"users", user("1", "ann")}, 1000);
+    us->update({"users", key("1"), set_attribute("age", Decimal::parse("41"))}, 1100);
+    us->update({"cells", key("2"), set_attribute("n", "x")}, 1200);
+    // Refused writes leave nothing behind, in the stream or in memory.
+    CHECK_THROWS_AS(us->put({"users", user("1", "no"), [](const Item*) { return false; }}, 1300),
+                    DynamoError);
+    CHECK_THROWS_AS(
+        us->write_batch({PutRequest{"users", user("3", "c")}, PutRequest{"nope", user("4", "d")}},
+                        1400),
+        DynamoError);
+    us->write_batch({PutRequest{"users", user("5", "e")}, DeleteRequest{"users", key("1")}}, 1500);
+    us->delete_item({"cells", key("2")}, 1600);
+    remembered = us->local_changes_after(0, 100);
+    CHECK(us->local_changes_after(2, 2) ==
+          std::vector<ChangeRecord>(remembered.begin() + 2, remembered.begin() + 4));
+    CHECK(us->local_changes_after(remembered.size(), 100).empty());
+  }
+  REQUIRE(remembered.size() == 6);
+  auto reopened = Region::open(dir.file("us-east-1.db"), "us-east-1", {}, 2000);
+  CHECK(reopened->local_changes_after(0, 100) == remembered);
+}
+
 TEST_CASE("a snapshot seeds a new replica that then catches up") {
   TempDir dir;
   auto us = open_region(dir, "us-east-1");
