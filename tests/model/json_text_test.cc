@@ -73,12 +73,18 @@ AttributeValue random_value(std::mt19937& rng, int depth) {
   }
 }
 
+// An item of `min_attributes` to 4 attributes, values nested up to `depth` deep.
+Item random_item(std::mt19937& rng, size_t min_attributes, int depth) {
+  Item item;
+  for (size_t n = min_attributes + rng() % (5 - min_attributes); n > 0; --n)
+    item.emplace(random_text(rng), random_value(rng, depth));
+  return item;
+}
+
 TEST_CASE("item JSON text is what nlohmann dumps, for 2000 random items") {
   std::mt19937 rng(20261126);
   for (int i = 0; i < 2000; ++i) {
-    Item item;
-    for (size_t n = rng() % 5; n > 0; --n)
-      item.emplace(random_text(rng), random_value(rng, 3));
+    const Item item = random_item(rng, 0, 3);
     const std::string expected = item_to_json(item).dump();
     REQUIRE(item_json_text(item) == expected);
   }
@@ -117,9 +123,7 @@ std::optional<Item> read_directly(const std::string& text) {
 TEST_CASE("item JSON text reads back as the item, compact or indented") {
   std::mt19937 rng(7);
   for (int i = 0; i < 1000; ++i) {
-    Item item;
-    for (size_t n = rng() % 5; n > 0; --n)
-      item.emplace(random_text(rng), random_value(rng, 3));
+    const Item item = random_item(rng, 0, 3);
     REQUIRE(item_from_json_text(item_json_text(item), 100) == item);
     REQUIRE(item_from_json_text(item_to_json(item).dump(2), 100) == item);
   }
@@ -132,10 +136,7 @@ TEST_CASE("reading item JSON text agrees with the tree path on 20000 damaged tex
   std::mt19937 rng(11);
   int refused = 0;
   for (int i = 0; i < 20000; ++i) {
-    Item item;
-    for (size_t n = 1 + rng() % 3; n > 0; --n)
-      item.emplace(random_text(rng), random_value(rng, 2));
-    std::string text = item_json_text(item);
+    std::string text = item_json_text(random_item(rng, 1, 2));
     for (size_t edits = 1 + rng() % 2; edits > 0; --edits) {
       const size_t at = rng() % (text.size() + 1);
       switch (rng() % 3) {

@@ -175,15 +175,21 @@ TEST_CASE("replicas converge to the LWW maxima whatever the delivery order") {
   }
 }
 
-TEST_CASE("trim purges old tombstones and stream records and reports resurrections") {
-  TempDir dir;
+// us deletes item 1 while eu writes it concurrently; eu's write has not reached us yet.
+std::pair<std::unique_ptr<Region>, std::unique_ptr<Region>> concurrent_delete(const TempDir& dir) {
   auto us = open_region(dir, "us-east-1");
   auto eu = open_region(dir, "eu-west-1");
-  const int64_t day = kDefaultRetentionUs;
   us->put({"users", user("1", "alice")}, 1000);
   deliver(*eu, *us, 2000);
-  eu->put({"users", user("1", "late")}, 3000);  // concurrent with the delete below
+  eu->put({"users", user("1", "late")}, 3000);
   us->delete_item({"users", key("1")}, 4000);
+  return {std::move(us), std::move(eu)};
+}
+
+TEST_CASE("trim purges old tombstones and stream records and reports resurrections") {
+  TempDir dir;
+  auto [us, eu] = concurrent_delete(dir);
+  const int64_t day = kDefaultRetentionUs;
   TrimResult early = us->trim(day);
   CHECK(early.tombstones_purged == 0);
   TrimResult result = us->trim(day + 5000);
@@ -200,12 +206,7 @@ TEST_CASE("trim purges old tombstones and stream records and reports resurrectio
 
 TEST_CASE("a region reopened after a purge still reports the resurrection") {
   TempDir dir;
-  auto us = open_region(dir, "us-east-1");
-  auto eu = open_region(dir, "eu-west-1");
-  us->put({"users", user("1", "alice")}, 1000);
-  deliver(*eu, *us, 2000);
-  eu->put({"users", user("1", "late")}, 3000);
-  us->delete_item({"users", key("1")}, 4000);
+  auto [us, eu] = concurrent_delete(dir);
   REQUIRE(us->trim(kDefaultRetentionUs + 5000).tombstones_purged == 1);
   us.reset();
   us = Region::open(dir.file("us-east-1.db"), "us-east-1", {}, kDefaultRetentionUs + 5500);
