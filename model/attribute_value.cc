@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/errors.h"
+#include "model/json_text.h"
 
 namespace gtsim {
 namespace {
@@ -37,9 +38,6 @@ Set parse_set(std::vector<std::string> members, const char* descriptor, Parse pa
     }
   }
   return set;
-}
-void append_quoted(std::string& out, std::string_view s) {
-  out += nlohmann::json(std::string(s)).dump();
 }
 
 }  // namespace
@@ -323,7 +321,7 @@ std::string to_display_string(const AttributeValue& value) {
   std::string out;
   switch (value.type()) {
     case AttributeType::kS:
-      append_quoted(out, value.as_string());
+      append_json_string(value.as_string(), out);
       break;
     case AttributeType::kN:
       out = value.as_number().to_string();
@@ -358,7 +356,7 @@ std::string to_display_string(const AttributeValue& value) {
     case AttributeType::kSS:
       for (const auto& member : value.as_string_set()) {
         out += out.empty() ? "<<" : ", ";
-        append_quoted(out, member);
+        append_json_string(member, out);
       }
       out += ">>";
       break;

@@ -338,7 +338,7 @@ class ItemReader {
         return AttributeValue::set_from_members(type, std::move(members));
       }
     }
-    fail("unreachable attribute type");
+    GTSIM_CHECK(false, "unreachable attribute type");
   }
 
   template <typename Element>

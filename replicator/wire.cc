@@ -47,8 +47,8 @@ void write_record(const ChangeRecord& record, wire::ChangeRecord::Builder out) {
   out.setWriteTimestampUs(record.version.timestamp_us);
 }
 
-// Items and item state are read by the same functions that read them from JSON anywhere else
-// (item_from_json, state_from_json), so the wire accepts exactly what they validate.
+// Items are read by item_from_json_text and item state by state_from_json, which validate them
+// as every other reader of DynamoDB JSON does (model/json_text.h).
 ChangeRecord read_record(wire::ChangeRecord::Reader in, const FrameLimits& limits) {
   auto item = [&](capnp::Text::Reader text) {
     return item_from_json_text(capnp_text(text), limits.max_json_depth);
