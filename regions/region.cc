@@ -32,8 +32,8 @@ struct Region::Statements {
         insert_stream(db,
                       "INSERT INTO stream (table_name, key, event, old_image, new_image, origin, "
                       "origin_seq, timestamp_us, commit_true_us, applied_true_us, is_local, "
-                      "shipped_state, overwrote_origin, overwrote_seq) VALUES (?1, ?2, ?3, ?4, ?5, "
-                      "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"),
+                      "shipped_state, overwrote_origin, overwrote_seq, stream_seq) VALUES (?1, ?2, "
+                      "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"),
         insert_applied(
             db,
             "INSERT INTO applied_log (origin, origin_seq, table_name, key, timestamp_us, "
@@ -52,10 +52,7 @@ struct Region::Statements {
                       "AND origin_seq > ?1 ORDER BY origin_seq LIMIT ?2"),
         select_purged(db,
                       "SELECT history FROM purged_tombstones WHERE table_name = ?1 AND pk = ?2 "
-                      "AND sk = ?3"),
-        set_meta(db,
-                 "INSERT INTO region_meta (key, value) VALUES (?1, ?2) "
-                 "ON CONFLICT (key) DO UPDATE SET value = ?2") {}
+                      "AND sk = ?3") {}
 
   sql::Statement load_item;
   sql::Statement upsert_item;
@@ -65,7 +62,6 @@ struct Region::Statements {
   sql::Statement select_cursor;
   sql::Statement local_changes;
   sql::Statement select_purged;
-  sql::Statement set_meta;
 };
 
 namespace {
@@ -195,9 +191,8 @@ std::unique_ptr<Region> Region::open(const std::string& path, const std::string&
   }
   region->any_purged_tombstone_ =
       region->db_->query_int("SELECT EXISTS (SELECT 1 FROM purged_tombstones)") != 0;
-  region->last_local_seq_ = static_cast<uint64_t>(
-      region->db_->query_int("SELECT CAST(value AS INTEGER) FROM region_meta WHERE key = "
-                             "'last_local_seq'"));
+  region->last_local_seq_ = static_cast<uint64_t>(region->db_->query_int(schema::kLastLocalSeq));
+  region->last_stream_seq_ = static_cast<uint64_t>(region->db_->query_int(schema::kLastStreamSeq));
   return region;
 }
 
@@ -306,12 +301,15 @@ void Region::append_stream(const std::string& table, const Encoded& encoded, con
   if (overwrote) {
     s.bind(13, overwrote->origin).bind(14, static_cast<int64_t>(overwrote->seq));
   }
+  s.bind(15, static_cast<int64_t>(last_stream_seq_ + 1));
   s.run();
+  ++last_stream_seq_;
 }
 
 template <typename F>
 auto Region::in_transaction(F body) {
-  const uint64_t saved_seq = last_local_seq_;
+  const uint64_t saved_local_seq = last_local_seq_;
+  const uint64_t saved_stream_seq = last_stream_seq_;
   try {
     sql::Transaction txn(*db_);
     auto result = body();
@@ -319,7 +317,8 @@ auto Region::in_transaction(F body) {
     remember_committed_local_changes();
     return result;
   } catch (...) {
-    last_local_seq_ = saved_seq;
+    last_local_seq_ = saved_local_seq;
+    last_stream_seq_ = saved_stream_seq;
     uncommitted_local_.clear();
     throw;
   }
@@ -372,7 +371,6 @@ WriteResult Region::write_locally(
         current && current->state.is_tombstone() ? current->deleted_true_us : now_us;
   }
   ++last_local_seq_;
-  statements_->set_meta.bind(1, "last_local_seq").bind(2, std::to_string(last_local_seq_)).run();
   const Encoded encoded(key, current, next.state);
   store(table, key, next, encoded);
   std::optional<VersionId> overwrote;

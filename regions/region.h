@@ -306,6 +306,8 @@ class Region {
   RegionClock clock_;
   std::map<std::string, TableSpec> tables_;
   uint64_t last_local_seq_ = 0;
+  // The stream sequence number of the latest stream record (schema::kLastStreamSeq).
+  uint64_t last_stream_seq_ = 0;
   // This region's latest committed local changes, in sequence order, ending at last_local_seq_
   // (kRecentLocalChanges at most; emptied by trim), and those of the open transaction.
   std::deque<ChangeRecord> recent_local_;

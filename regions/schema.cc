@@ -25,7 +25,7 @@ CREATE TABLE items (
   deleted_true_us INTEGER,
   PRIMARY KEY (table_name, pk, sk)) WITHOUT ROWID;
 CREATE TABLE stream (
-  stream_seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+  stream_seq       INTEGER PRIMARY KEY,
   table_name       TEXT NOT NULL,
   key              TEXT NOT NULL,
   event            TEXT NOT NULL,
@@ -63,8 +63,7 @@ CREATE TABLE applied_log (
   lost_origin       TEXT,
   lost_seq          INTEGER,
   lost_timestamp_us INTEGER,
-  resurrected       INTEGER NOT NULL,
-  PRIMARY KEY (origin, origin_seq)) WITHOUT ROWID;
+  resurrected       INTEGER NOT NULL);
 CREATE TABLE purged_tombstones (
   table_name     TEXT NOT NULL,
   pk             TEXT NOT NULL,

@@ -1,4 +1,4 @@
-// The layout of a region file (SQLite), version 2. docs/region-file.md describes every table
+// The layout of a region file (SQLite), version 3. docs/region-file.md describes every table
 // and column for people reading a region file with sqlite3.
 //
 // Thread-safety: call once per connection, before anything else uses it.
@@ -12,7 +12,7 @@
 namespace gtsim::schema {
 
 // The schema version this build writes and reads (PRAGMA user_version).
-constexpr int kVersion = 2;
+constexpr int kVersion = 3;
 
 // Writes an item row, inserting it or replacing the row of the same key. ?1..?10 bind the items
 // columns in declaration order. The region decides last-writer-wins before it runs this; `gtsim
@@ -22,6 +22,20 @@ constexpr const char* kUpsertItem =
     "state, deleted_true_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT "
     "(table_name, pk, sk) DO UPDATE SET document = ?5, origin = ?6, origin_seq = ?7, "
     "timestamp_us = ?8, state = ?9, deleted_true_us = ?10";
+
+// The origin sequence number of this region's latest local write (0 before any). Every local
+// write appends a stream record and only retention removes them, noting in stream_trims how far
+// it removed: so the counter is derived, not written with every write.
+constexpr const char* kLastLocalSeq =
+    "SELECT MAX((SELECT COALESCE(MAX(origin_seq), 0) FROM stream WHERE is_local = 1), "
+    "(SELECT COALESCE(MAX(through_local_seq), 0) FROM stream_trims))";
+
+// The highest stream sequence number ever used (0 before any), trimmed ones included. The region
+// numbers its stream records past it itself: SQLite's AUTOINCREMENT, which would also never reuse
+// one, writes its counter row with every insert.
+constexpr const char* kLastStreamSeq =
+    "SELECT MAX((SELECT COALESCE(MAX(stream_seq), 0) FROM stream), "
+    "(SELECT COALESCE(MAX(through_stream_seq), 0) FROM stream_trims))";
 
 // Sets the connection's pragmas (journal, synchronous and locking as `mode` says: file_mode.h),
 // creates the schema in a new file and records `region_name` there. Returns the region name the

@@ -224,9 +224,7 @@ RegionData read_region(const std::string& path, const std::string& name, Micros 
     region.applied.push_back(std::move(row));
   }
 
-  region.last_local_seq = static_cast<uint64_t>(
-      db.query_int("SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM region_meta WHERE key = "
-                   "'last_local_seq'), 0)"));
+  region.last_local_seq = static_cast<uint64_t>(db.query_int(schema::kLastLocalSeq));
   sql::Statement cursors(db, "SELECT origin, applied_seq FROM cursors");
   while (cursors.step())
     region.cursors[cursors.column_text(0)] = static_cast<uint64_t>(cursors.column_int(1));

@@ -195,8 +195,10 @@ TEST_CASE("a failing write in a batch leaves nothing and its sequence numbers ar
   CHECK(r->last_local_seq() == 1);
   CHECK(r->stream_after(0, 10).size() == 1);
   CHECK(r->local_changes_after(0, 10).size() == 1);
-  // The next write takes the sequence number the failed batch had used, so a peer sees no gap.
+  // The next write takes the sequence numbers the failed batch had used, so a peer sees no gap
+  // (and neither does a stream reader).
   CHECK(r->put({"users", user("2", "bob")}, 4).version.id == VersionId{"us-east-1", 2});
+  CHECK(r->stream_after(1, 10).at(0).stream_seq == 2);
   auto peer = open_region(dir, "eu-west-1");
   CHECK(peer->apply_remote_batch("us-east-1", r->local_changes_after(0, 10), 5).size() == 2);
   // The counter survives a reopen at the right value too.
