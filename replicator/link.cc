@@ -17,7 +17,7 @@ void Link::send(int64_t now_us, Channel channel, PeerMessage message) {
   std::string frame = encode_peer_message(message);
   int64_t due = model_.deliver_at(now_us, frame.size());
   bool twice = model_.sample_duplicate();
-  queue_.push_back({due, Send{peer_, channel, std::move(message), std::move(frame)}});
+  queue_.push_back({due, Send{peer_, channel, std::move(frame)}});
   if (twice) queue_.push_back(queue_.back());
 }
 

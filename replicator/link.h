@@ -32,8 +32,7 @@ const char* channel_name(Channel channel);
 struct Send {
   std::string peer;
   Channel channel = Channel::kOutbound;
-  PeerMessage message;
-  std::string frame;  // the message's wire bytes
+  std::string frame;  // the message's wire bytes (decode_framed reads it back)
 };
 
 class Link {

@@ -65,8 +65,7 @@ Effects Replicator::dialed(const std::string& name, int64_t now_us) {
   p.link.drop(Channel::kOutbound);
   Effects effects;
   PeerMessage hello = make_hello(options_.secret, region_.name(), options_.run_id, nonce(), 0);
-  std::string frame = encode_peer_message(hello);
-  effects.sends.push_back(Send{name, Channel::kOutbound, std::move(hello), std::move(frame)});
+  effects.sends.push_back(Send{name, Channel::kOutbound, encode_peer_message(hello)});
   collect(now_us, effects);
   return effects;
 }
@@ -84,9 +83,7 @@ std::string Replicator::accept_hello(const PeerMessage& message, int64_t now_us,
   p.link.drop(Channel::kInbound);
   PeerMessage answer = make_hello(options_.secret, region_.name(), options_.run_id, nonce(),
                                   region_.applied_cursor(hello->region));
-  std::string frame = encode_peer_message(answer);
-  effects.sends.push_back(
-      Send{hello->region, Channel::kInbound, std::move(answer), std::move(frame)});
+  effects.sends.push_back(Send{hello->region, Channel::kInbound, encode_peer_message(answer)});
   collect(now_us, effects);
   return hello->region;
 }

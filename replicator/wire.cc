@@ -246,4 +246,14 @@ PeerMessage decode_peer_message(const Frame& frame, const FrameLimits& limits) {
   }
 }
 
+PeerMessage decode_framed(std::string_view bytes, const FrameLimits& limits) {
+  FrameReader reader(limits);
+  reader.append(bytes);
+  std::optional<Frame> frame = reader.next();
+  if (!frame || reader.has_partial_frame()) {
+    throw ProtocolError("expected exactly one frame in " + std::to_string(bytes.size()) + " bytes");
+  }
+  return decode_peer_message(*frame, limits);
+}
+
 }  // namespace gtsim::replication

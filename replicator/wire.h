@@ -83,5 +83,8 @@ Hello read_hello(wire::Hello::Reader in);
 std::string encode_peer_message(const PeerMessage& message);
 // Throws ProtocolError on anything that is not a well-formed PeerMessage.
 PeerMessage decode_peer_message(const Frame& frame, const FrameLimits& limits = {});
+// The message of `bytes` holding exactly one frame, as a Send's frame does. Throws ProtocolError
+// on anything else.
+PeerMessage decode_framed(std::string_view bytes, const FrameLimits& limits = {});
 
 }  // namespace gtsim::replication

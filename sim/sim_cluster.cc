@@ -20,14 +20,6 @@ namespace {
 constexpr int64_t kFirstBackoffUs = 50'000;
 constexpr int64_t kMaxBackoffUs = 1'000'000;
 
-replication::PeerMessage decode(const std::string& frame) {
-  replication::FrameReader reader;
-  reader.append(frame);
-  std::optional<replication::Frame> whole = reader.next();
-  GTSIM_CHECK(whole && !reader.has_partial_frame(), "a Send carries exactly one frame");
-  return replication::decode_peer_message(*whole);
-}
-
 }  // namespace
 
 SimClusterOptions sim_cluster_options(const scenarios::Scenario& scenario,
@@ -230,7 +222,7 @@ void SimCluster::deliver(const ConnectionKey& key, uint64_t id, bool to_acceptor
   GTSIM_CHECK(h.node, "a connection outlived its region: " + receiver);
   replication::Replicator& replicator = h.node->replicator();
   try {
-    replication::PeerMessage message = decode(frame);
+    replication::PeerMessage message = replication::decode_framed(frame);
     if (to_acceptor && !connection.hello_accepted) {
       Effects effects;
       if (replicator.accept_hello(message, now_us_, effects) != sender) {

@@ -2,12 +2,14 @@
 
 #include <doctest/doctest.h>
 
+#include "replicator/wire.h"
+
 using namespace gtsim::replication;
 
 namespace {
 
 uint64_t cursor_of(const Send& send) {
-  return std::get<Ack>(send.message).cursor;
+  return std::get<Ack>(decode_framed(send.frame)).cursor;
 }
 
 }  // namespace

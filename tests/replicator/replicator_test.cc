@@ -149,9 +149,7 @@ class Cluster {
                                                            ? std::pair{from, send.peer}
                                                            : std::pair{send.peer, from};
       if (!connections_.contains(connection)) continue;
-      FrameReader reader;
-      reader.append(send.frame);
-      PeerMessage message = decode_peer_message(*reader.next());
+      PeerMessage message = decode_framed(send.frame);
       Replicator& to = replicator(send.peer);
       if (send.channel == Channel::kOutbound && !accepted_.contains(connection)) {
         Effects effects;
@@ -450,7 +448,7 @@ TEST_CASE("replicator refuses hellos without the shared secret") {
   CHECK(effects.sends.empty());
   CHECK(replicator.accept_hello(make_hello("s3cret", "b", "run-1", "n", 0), 0, effects) == "b");
   REQUIRE(effects.sends.size() == 1);
-  CHECK(hello_is_valid(std::get<Hello>(effects.sends[0].message), "s3cret", "run-1"));
+  CHECK(hello_is_valid(std::get<Hello>(decode_framed(effects.sends[0].frame)), "s3cret", "run-1"));
 
   // The dialer checks the answer too.
   replicator.dialed("b", 0);
@@ -470,7 +468,8 @@ TEST_CASE("change batches received together are applied in one transaction, ackn
   auto acks = [](const Effects& effects) {
     std::vector<uint64_t> cursors;
     for (const Send& send : effects.sends) {
-      if (const Ack* ack = std::get_if<Ack>(&send.message)) cursors.push_back(ack->cursor);
+      PeerMessage message = decode_framed(send.frame);
+      if (const Ack* ack = std::get_if<Ack>(&message)) cursors.push_back(ack->cursor);
     }
     return cursors;
   };

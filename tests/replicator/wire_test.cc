@@ -104,6 +104,16 @@ TEST_CASE("wire reports a half-written frame") {
   CHECK(reader.has_partial_frame());
 }
 
+TEST_CASE("wire decodes a frame alone and refuses anything else as one") {
+  std::string one = encode_peer_message(Heartbeat{1, 2});
+  CHECK(decode_framed(one) == PeerMessage(Heartbeat{1, 2}));
+  CHECK_THROWS_WITH_AS(decode_framed(one + one), doctest::Contains("exactly one frame"),
+                       ProtocolError);
+  CHECK_THROWS_WITH_AS(decode_framed(one.substr(0, one.size() - 3)),
+                       doctest::Contains("exactly one frame"), ProtocolError);
+  CHECK_THROWS_AS(decode_framed(""), ProtocolError);
+}
+
 TEST_CASE("wire refuses oversized frames from their header") {
   FrameLimits limits;
   limits.max_frame_bytes = 1024;
