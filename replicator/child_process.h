@@ -18,8 +18,8 @@
 
 namespace gtsim::replication {
 
-// A TCP port on 127.0.0.1 that was free a moment ago (the OS may hand it out again; callers retry
-// when a bind fails).
+// A TCP port on 127.0.0.1 that was free a moment ago, outside the OS's ephemeral range when it
+// can (another process may still bind it; callers retry when a bind fails).
 uint16_t free_loopback_port();
 
 class ChildProcess {
