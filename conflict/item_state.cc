@@ -128,4 +128,104 @@ ItemState state_from_json(const json& metadata, std::optional<Item> document) {
   return state;
 }
 
+namespace {
+
+// A reader of exactly one form, giving up (false) at the first byte that is not of it.
+class PlainStateReader {
+ public:
+  explicit PlainStateReader(std::string_view text) : text_(text) {}
+
+  // {"history":{"R":N,...},"version":{"origin":"R","seq":N,"ts":N}}
+  bool read(Version& version, std::map<std::string, uint64_t>& history) {
+    if (!literal("{\"history\":{")) return false;
+    if (!literal("}")) {
+      do {
+        std::string region;
+        uint64_t seq = 0;
+        // In the writer's order, sorted: this also refuses a repeated name, which JSON objects
+        // resolve in ways this reader does not copy.
+        if (!name(region) || (!history.empty() && region <= history.rbegin()->first) ||
+            !literal(":") || !number(seq)) {
+          return false;
+        }
+        history.emplace(std::move(region), seq);
+      } while (literal(","));
+      if (!literal("}")) return false;
+    }
+    if (!literal(",\"version\":{\"origin\":") || !name(version.id.origin) ||
+        !literal(",\"seq\":") || !number(version.id.seq) || !literal(",\"ts\":")) {
+      return false;
+    }
+    const bool negative = literal("-");
+    int64_t timestamp = 0;
+    if (!number(timestamp) || (negative && timestamp == 0) || !literal("}}") ||
+        pos_ != text_.size()) {
+      return false;
+    }
+    version.timestamp_us = negative ? -timestamp : timestamp;
+    return true;
+  }
+
+ private:
+  bool literal(std::string_view expected) {
+    if (!text_.substr(pos_).starts_with(expected)) return false;
+    pos_ += expected.size();
+    return true;
+  }
+
+  // A string of printable ASCII without escapes.
+  bool name(std::string& out) {
+    if (!literal("\"")) return false;
+    const size_t start = pos_;
+    while (pos_ < text_.size() && text_[pos_] != '"') {
+      const char c = text_[pos_];
+      if (c < 0x20 || c > 0x7E || c == '\\') return false;
+      ++pos_;
+    }
+    if (pos_ == text_.size()) return false;
+    out.assign(text_.substr(start, pos_ - start));
+    ++pos_;
+    return true;
+  }
+
+  // Digits without a leading zero, at most 18 of them: within every integer type's range.
+  template <typename Integer>
+  bool number(Integer& out) {
+    const size_t start = pos_;
+    Integer value = 0;
+    while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') {
+      value = value * 10 + static_cast<Integer>(text_[pos_] - '0');
+      ++pos_;
+    }
+    const size_t length = pos_ - start;
+    if (length == 0 || length > 18 || (length > 1 && text_[start] == '0')) return false;
+    out = value;
+    return true;
+  }
+
+  std::string_view text_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+bool read_plain_state_text(std::string_view text, ItemState& out) {
+  Version version;
+  std::map<std::string, uint64_t> history;
+  if (!PlainStateReader(text).read(version, history)) return false;
+  out.version = std::move(version);
+  out.history = VersionVector(std::move(history));
+  out.cells.clear();
+  out.replaced.reset();
+  return true;
+}
+
+ItemState state_from_json_text(std::string_view text, std::optional<Item> document) {
+  ItemState state;
+  if (!read_plain_state_text(text, state))
+    return state_from_json(json::parse(text), std::move(document));
+  state.document = std::move(document);
+  return state;
+}
+
 }  // namespace gtsim

@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -60,5 +61,14 @@ nlohmann::json state_metadata_to_json(const ItemState& state);
 // state_metadata_to_json(state).dump(), written directly (model/json_text.h says why).
 std::string state_metadata_json_text(const ItemState& state);
 ItemState state_from_json(const nlohmann::json& metadata, std::optional<Item> document);
+
+// Reads the text state_metadata_json_text writes for a state without cells or a replaced stamp
+// (every item under the lww policy) into `out`'s version and history, without a tree of JSON
+// values: what state_from_json(nlohmann::json::parse(text), ...) reads from it. Returns false,
+// leaving `out` as it was, for any other text, well formed or not.
+bool read_plain_state_text(std::string_view text, ItemState& out);
+// state_from_json(nlohmann::json::parse(text), document), through read_plain_state_text when it
+// can. Throws what that throws.
+ItemState state_from_json_text(std::string_view text, std::optional<Item> document);
 
 }  // namespace gtsim

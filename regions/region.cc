@@ -263,7 +263,7 @@ std::optional<Region::Stored> Region::load(const std::string& table, const std::
   if (s.step()) {
     out.emplace();
     out->document_json = s.column_optional_text(0);
-    out->state = state_from_json(json::parse(s.column_text(1)), parse_document(out->document_json));
+    out->state = state_from_json_text(s.column_text(1), parse_document(out->document_json));
     if (!s.column_is_null(2)) out->deleted_true_us = s.column_int(2);
   }
   s.reset();
@@ -576,7 +576,7 @@ Page Region::query(const QueryRequest& request) {
       continue;
     }
     rows.push_back({std::move(key), parse_item(s.column_text(1)),
-                    version_from_json(json::parse(s.column_text(2)).at("version"))});
+                    state_from_json_text(s.column_text(2), std::nullopt).version});
   }
   if (schema.sort) {
     const std::string& sort_name = schema.sort->name;
@@ -628,7 +628,7 @@ Page Region::scan(const ScanRequest& request) {
     Item item = parse_item(s.column_text(1));
     if (request.filter && !request.filter(&item)) continue;
     page.items.push_back(request.projection ? request.projection(item) : item);
-    page.versions.push_back(version_from_json(json::parse(s.column_text(2)).at("version")));
+    page.versions.push_back(state_from_json_text(s.column_text(2), std::nullopt).version);
   }
   return page;
 }
@@ -671,8 +671,7 @@ std::vector<ChangeRecord> Region::local_changes_after(uint64_t after_seq, size_t
     r.key = parse_item(s.column_text(1));
     r.event = stream_event_from_name(s.column_text(2));
     r.old_image = parse_document(s.column_optional_text(3));
-    r.state =
-        state_from_json(json::parse(s.column_text(5)), parse_document(s.column_optional_text(4)));
+    r.state = state_from_json_text(s.column_text(5), parse_document(s.column_optional_text(4)));
     r.commit_true_us = s.column_int(6);
     r.version = {{s.column_text(9), static_cast<uint64_t>(s.column_int(10))}, s.column_int(11)};
     if (!s.column_is_null(7)) {
@@ -883,8 +882,7 @@ Snapshot Region::snapshot() {
     ChangeRecord r;
     r.table = s.column_text(0);
     r.key = parse_item(s.column_text(1));
-    r.state =
-        state_from_json(json::parse(s.column_text(3)), parse_document(s.column_optional_text(2)));
+    r.state = state_from_json_text(s.column_text(3), parse_document(s.column_optional_text(2)));
     r.version = r.state.version;
     r.event = r.state.is_tombstone() ? StreamEvent::kRemove : StreamEvent::kInsert;
     snap.items.push_back(std::move(r));

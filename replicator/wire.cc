@@ -47,8 +47,9 @@ void write_record(const ChangeRecord& record, wire::ChangeRecord::Builder out) {
   out.setWriteTimestampUs(record.version.timestamp_us);
 }
 
-// Items are read by item_from_json_text and item state by state_from_json, which validate them
-// as every other reader of DynamoDB JSON does (model/json_text.h).
+// Items are read by item_from_json_text and item state by read_plain_state_text or
+// state_from_json, which validate them as every other reader of them does (model/json_text.h,
+// conflict/item_state.h).
 ChangeRecord read_record(wire::ChangeRecord::Reader in, const FrameLimits& limits) {
   auto item = [&](capnp::Text::Reader text) {
     return item_from_json_text(capnp_text(text), limits.max_json_depth);
@@ -74,8 +75,12 @@ ChangeRecord read_record(wire::ChangeRecord::Reader in, const FrameLimits& limit
                         in.getWriteTimestampUs()};
     std::optional<Item> document;
     if (in.hasNewImage()) document = item(in.getNewImage());
-    r.state =
-        state_from_json(parse_json_text(capnp_text(in.getState()), limits), std::move(document));
+    // The plain form is two levels deep; any other takes the parser and its depth bound.
+    const std::string state = capnp_text(in.getState());
+    if (limits.max_json_depth < 2 || !read_plain_state_text(state, r.state)) {
+      r.state = state_from_json(parse_json_text(state, limits), std::nullopt);
+    }
+    r.state.document = std::move(document);
     if (in.hasOldImage()) r.old_image = item(in.getOldImage());
     if (in.hasOverwrote()) {
       r.overwrote =

@@ -178,7 +178,7 @@ RegionData read_region(const std::string& path, const std::string& name, Micros 
     std::optional<Item> document;
     if (!items.column_is_null(2)) document = item_from_json(json::parse(items.column_text(2)));
     region.items.push_back({items.column_text(0), items.column_text(1),
-                            state_from_json(json::parse(items.column_text(3)), document)});
+                            state_from_json_text(items.column_text(3), document)});
   }
 
   sql::Statement stream(
