@@ -97,6 +97,17 @@ TEST_CASE("item JSON text escapes control characters as nlohmann does") {
                                 R"("}})");
 }
 
+TEST_CASE("JSON strings of every ASCII character, alone and in runs, are what nlohmann dumps") {
+  for (int c = 0; c < 0x80; ++c) {
+    for (const std::string& text : {std::string(1, static_cast<char>(c)),
+                                    "ab" + std::string(2, static_cast<char>(c)) + "cd"}) {
+      std::string out = "x";  // appended to, not replaced
+      append_json_string(text, out);
+      CHECK_MESSAGE(out == "x" + nlohmann::json(text).dump(), c);
+    }
+  }
+}
+
 TEST_CASE("item JSON text refuses a string that is not UTF-8, as nlohmann does") {
   Item item{{"k", std::string("\xff")}};
   CHECK_THROWS_AS(item_to_json(item).dump(), nlohmann::json::type_error);
