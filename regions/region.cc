@@ -44,7 +44,6 @@ struct Region::Statements {
                       "INSERT INTO cursors (origin, applied_seq, updated_true_us) VALUES (?1, ?2, "
                       "?3) ON CONFLICT (origin) DO UPDATE SET applied_seq = ?2, "
                       "updated_true_us = ?3"),
-        select_cursor(db, "SELECT applied_seq FROM cursors WHERE origin = ?1"),
         local_changes(db,
                       "SELECT table_name, key, event, old_image, new_image, shipped_state, "
                       "commit_true_us, overwrote_origin, overwrote_seq, origin, origin_seq, "
@@ -59,7 +58,6 @@ struct Region::Statements {
   sql::Statement insert_stream;
   sql::Statement insert_applied;
   sql::Statement upsert_cursor;
-  sql::Statement select_cursor;
   sql::Statement local_changes;
   sql::Statement select_purged;
 };
@@ -193,6 +191,9 @@ std::unique_ptr<Region> Region::open(const std::string& path, const std::string&
       region->db_->query_int("SELECT EXISTS (SELECT 1 FROM purged_tombstones)") != 0;
   region->last_local_seq_ = static_cast<uint64_t>(region->db_->query_int(schema::kLastLocalSeq));
   region->last_stream_seq_ = static_cast<uint64_t>(region->db_->query_int(schema::kLastStreamSeq));
+  sql::Statement cursors(*region->db_, "SELECT origin, applied_seq FROM cursors");
+  while (cursors.step())
+    region->cursors_.emplace(cursors.column_text(0), static_cast<uint64_t>(cursors.column_int(1)));
   return region;
 }
 
@@ -682,20 +683,9 @@ std::vector<ChangeRecord> Region::local_changes_after(uint64_t after_seq, size_t
   return out;
 }
 
-uint64_t Region::applied_cursor(const std::string& origin) {
-  sql::Statement& s = statements_->select_cursor;
-  s.bind(1, origin);
-  uint64_t cursor = s.step() ? static_cast<uint64_t>(s.column_int(0)) : 0;
-  s.reset();
-  return cursor;
-}
-
-std::map<std::string, uint64_t> Region::applied_cursors() {
-  sql::Statement s(*db_, "SELECT origin, applied_seq FROM cursors ORDER BY origin");
-  std::map<std::string, uint64_t> out;
-  while (s.step())
-    out.emplace(s.column_text(0), static_cast<uint64_t>(s.column_int(1)));
-  return out;
+uint64_t Region::applied_cursor(const std::string& origin) const {
+  auto it = cursors_.find(origin);
+  return it == cursors_.end() ? 0 : it->second;
 }
 
 ApplyOutcome Region::apply_one(const ChangeRecord& record, int64_t now_us) {
@@ -763,8 +753,8 @@ std::vector<ApplyOutcome> Region::apply_remote_batch(const std::string& origin,
                                                      const std::vector<ChangeRecord>& records,
                                                      int64_t now_us) {
   if (origin == name_) throw_validation("region " + name_ + " cannot apply its own changes");
-  return in_transaction([&] {
-    uint64_t cursor = applied_cursor(origin);
+  uint64_t cursor = applied_cursor(origin);
+  std::vector<ApplyOutcome> outcomes = in_transaction([&] {
     std::vector<ApplyOutcome> outcomes;
     for (const ChangeRecord& record : records) {
       if (record.id().origin != origin) {
@@ -787,6 +777,8 @@ std::vector<ApplyOutcome> Region::apply_remote_batch(const std::string& origin,
         .run();
     return outcomes;
   });
+  cursors_[origin] = cursor;
+  return outcomes;
 }
 
 std::vector<StreamRecord> Region::stream_after(uint64_t after, size_t limit) {
@@ -913,6 +905,9 @@ void Region::load_snapshot(const Snapshot& snapshot, int64_t now_us) {
     }
     return 0;
   });
+  for (const auto& [origin, seq] : snapshot.cursors) {
+    if (origin != name_) cursors_[origin] = seq;
+  }
 }
 
 }  // namespace gtsim

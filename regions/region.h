@@ -231,8 +231,8 @@ class Region {
   // This region's own changes with origin sequence > after_seq, in order, at most `limit`.
   std::vector<ChangeRecord> local_changes_after(uint64_t after_seq, size_t limit);
   // Highest origin sequence applied here from `origin` (0 if none).
-  uint64_t applied_cursor(const std::string& origin);
-  std::map<std::string, uint64_t> applied_cursors();
+  uint64_t applied_cursor(const std::string& origin) const;
+  const std::map<std::string, uint64_t>& applied_cursors() const { return cursors_; }
   // Applies changes from `origin` in one transaction with its cursor. Records at or below the
   // cursor are resends, and records of tables this region holds no replica of pass by; both are
   // skipped (not in the result) while the cursor advances past them. Throws
@@ -308,6 +308,8 @@ class Region {
   uint64_t last_local_seq_ = 0;
   // The stream sequence number of the latest stream record (schema::kLastStreamSeq).
   uint64_t last_stream_seq_ = 0;
+  // The cursors table as committed: every received batch asks for its origin's cursor.
+  std::map<std::string, uint64_t> cursors_;
   // This region's latest committed local changes, in sequence order, ending at last_local_seq_
   // (kRecentLocalChanges at most; emptied by trim), and those of the open transaction.
   std::deque<ChangeRecord> recent_local_;

@@ -57,6 +57,14 @@ TEST_CASE("apply classifies remote versions and logs them") {
   CHECK_THROWS_WITH(us->apply_remote_batch("eu-west-1", eu->local_changes_after(3, 10), 5100),
                     doctest::Contains("gap in changes from eu-west-1"));
   CHECK(us->applied_cursor("eu-west-1") == 2);
+  // Nor does a batch whose gap comes after a record that applied: the whole batch is refused.
+  eu->put({"users", user("4", "z")}, 5002);
+  std::vector<ChangeRecord> holed = eu->local_changes_after(2, 1);
+  holed.push_back(eu->local_changes_after(4, 1).at(0));
+  CHECK_THROWS_WITH(us->apply_remote_batch("eu-west-1", holed, 5100),
+                    doctest::Contains("expected #4, got #5"));
+  CHECK(us->applied_cursor("eu-west-1") == 2);
+  CHECK_FALSE(us->get({"users", key("2")}).item);
   CHECK_THROWS_AS(us->apply_remote_batch("ap-south-1", eu->local_changes_after(2, 10), 5100),
                   DynamoError);
 
