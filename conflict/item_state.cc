@@ -194,11 +194,12 @@ class PlainStateReader {
     const size_t start = pos_;
     Integer value = 0;
     while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') {
+      if (pos_ - start == 18) return false;
       value = value * 10 + static_cast<Integer>(text_[pos_] - '0');
       ++pos_;
     }
     const size_t length = pos_ - start;
-    if (length == 0 || length > 18 || (length > 1 && text_[start] == '0')) return false;
+    if (length == 0 || (length > 1 && text_[start] == '0')) return false;
     out = value;
     return true;
   }

@@ -54,7 +54,7 @@ TEST_CASE("plain state text is read without a tree as the tree path reads it") {
     ItemState state;
     state.version =
         Version{{regions[pick(regions.size() - 1)], pick(1) ? pick(1'000'000) : 0},
-                static_cast<int64_t>(pick(4'000'000'000'000'000)) - 2'000'000'000'000'000};
+                static_cast<int64_t>(pick(200'000'000'000'000'000)) - 100'000'000'000'000'000};
     std::map<std::string, uint64_t> history;
     for (uint64_t n = pick(3); n > 0; --n)
       history[regions[pick(regions.size() - 1)]] = pick(1) ? pick(99) : pick(1'000'000'000'000);
@@ -99,7 +99,9 @@ TEST_CASE("plain state text is read without a tree as the tree path reads it") {
         std::string(R"({"history":{"a":1,"a":2},"version":{"origin":"a","seq":2,"ts":1}})"),
         std::string(R"({"history":{},"version":{"origin":"\u0061","seq":2,"ts":1}})"),
         std::string(R"({"history":{},"version":{"origin":"a","seq":2,"ts":-0}})"),
-        std::string(R"({"history":{},"version":{"origin":"a","seq":01,"ts":1}})")}) {
+        std::string(R"({"history":{},"version":{"origin":"a","seq":01,"ts":1}})"),
+        std::string(R"({"history":{},"version":{"origin":"a","seq":1,"ts":-)") +
+            std::string(40, '9') + "}}"}) {
     CHECK_FALSE_MESSAGE(read_plain_state_text(text, unread), text);
   }
   CHECK(state_from_json_text(state_metadata_json_text(cells), cells.document) == cells);
