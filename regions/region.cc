@@ -755,7 +755,7 @@ std::vector<ApplyOutcome> Region::apply_remote_batch(const std::string& origin,
   if (origin == name_) throw_validation("region " + name_ + " cannot apply its own changes");
   uint64_t cursor = applied_cursor(origin);
   std::vector<ApplyOutcome> outcomes = in_transaction([&] {
-    std::vector<ApplyOutcome> outcomes;
+    std::vector<ApplyOutcome> applied;
     for (const ChangeRecord& record : records) {
       if (record.id().origin != origin) {
         throw_validation("change " + record.id().origin + "#" + std::to_string(record.id().seq) +
@@ -768,16 +768,16 @@ std::vector<ApplyOutcome> Region::apply_remote_batch(const std::string& origin,
       }
       // A region holds replicas of some tables only (a table not yet global, or a replica
       // removed): changes to the others pass by, so they cannot hold up the ones it holds.
-      if (tables_.count(record.table) != 0) outcomes.push_back(apply_one(record, now_us));
+      if (tables_.count(record.table) != 0) applied.push_back(apply_one(record, now_us));
       cursor = record.id().seq;
     }
     statements_->upsert_cursor.bind(1, origin)
         .bind(2, static_cast<int64_t>(cursor))
         .bind(3, now_us)
         .run();
-    return outcomes;
+    return applied;
   });
-  cursors_[origin] = cursor;
+  cursors_[origin] = cursor;  // only once committed: a refused batch moves no cursor
   return outcomes;
 }
 
