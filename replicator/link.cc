@@ -13,7 +13,7 @@ const char* channel_name(Channel channel) {
 Link::Link(std::string peer, const LinkParams& params, uint64_t seed)
     : peer_(std::move(peer)), model_(params, seed) {}
 
-void Link::send(int64_t now_us, Channel channel, PeerMessage message) {
+void Link::send(int64_t now_us, Channel channel, const PeerMessage& message) {
   std::string frame = encode_peer_message(message);
   int64_t due = model_.deliver_at(now_us, frame.size());
   bool twice = model_.sample_duplicate();

@@ -40,8 +40,8 @@ class Link {
   // Throws DynamoError(kValidation) for invalid `params`.
   Link(std::string peer, const LinkParams& params, uint64_t seed);
 
-  // Queues `message` sent at `now_us`; a duplicated message is queued twice.
-  void send(int64_t now_us, Channel channel, PeerMessage message);
+  // Queues `message`'s frame, sent at `now_us`; a duplicated message is queued twice.
+  void send(int64_t now_us, Channel channel, const PeerMessage& message);
   // The queued messages due at `now_us`, in order; none while cut.
   std::vector<Send> take_due(int64_t now_us);
   // When the next queued message is due; nullopt when none is queued or the link is cut.
