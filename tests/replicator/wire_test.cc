@@ -69,6 +69,23 @@ TEST_CASE("wire round-trips every peer message") {
   CHECK(round_trip(Heartbeat{-5, 12}) == PeerMessage(Heartbeat{-5, 12}));
 }
 
+TEST_CASE("wire round-trips batches that outgrow the first segment sized for them") {
+  // Messages start in a segment sized for records of small items; large items and many records
+  // take further segments, which must arrive whole.
+  ChangeBatch large{"us-east-1", {}};
+  for (uint64_t seq = 1; seq <= 3; ++seq) {
+    large.records.push_back(sample_record(seq, false));
+    (*large.records.back().state.document)["blob"] = AttributeValue(std::string(20'000, 'x'));
+  }
+  const std::string bytes = encode_peer_message(large);
+  CHECK(uint8_t(bytes[0]) > 0);  // segments - 1: the frame holds more than one
+  CHECK(round_trip(large) == PeerMessage(large));
+  ChangeBatch many{"us-east-1", {}};
+  for (uint64_t seq = 1; seq <= 1'000; ++seq)
+    many.records.push_back(sample_record(seq, seq % 2 == 0));
+  CHECK(round_trip(many) == PeerMessage(many));
+}
+
 TEST_CASE("wire hello proofs need the secret and the run") {
   Hello hello = make_hello("s3cret", "us-east-1", "run-1", "n", 0);
   CHECK(hello_is_valid(hello, "s3cret", "run-1"));
