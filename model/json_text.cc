@@ -41,14 +41,21 @@ void append_object(const Item& attributes, std::string& out) {
 
 void append_json_string(std::string_view text, std::string& out) {
   static constexpr char kHex[] = "0123456789abcdef";
+  bool plain = true;  // nothing to escape: most names and values
   for (unsigned char c : text) {
     // Non-ASCII text needs UTF-8 validation: nlohmann's own serializer does it, and its errors.
     if (c >= 0x80) {
       out += nlohmann::json(std::string(text)).dump();
       return;
     }
+    if (c < 0x20 || c == '"' || c == '\\') plain = false;
   }
   out += '"';
+  if (plain) {
+    out += text;
+    out += '"';
+    return;
+  }
   for (unsigned char c : text) {
     switch (c) {
       case '"':
