@@ -6,9 +6,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "scenarios/parser.h"
 #include "scenarios/process_cluster.h"
@@ -60,6 +63,15 @@ void check_example(const fs::path& file, const std::string& mode, MakeCluster ma
   INFO("failed:", failed);
   CHECK(result.steps_passed);
   CHECK(report.all_passed());
+  // The runner writes some lines as text, not through nlohmann: each must be what nlohmann
+  // would have written for it (sorted keys, its escapes), as the history's readers expect.
+  std::ifstream history(dir / "history.jsonl");
+  size_t lines = 0;
+  for (std::string line; std::getline(history, line); ++lines) {
+    INFO("history line ", lines + 1);
+    CHECK(nlohmann::json::parse(line).dump() == line);
+  }
+  CHECK(lines > 0);
   fs::remove_all(dir);
 }
 
