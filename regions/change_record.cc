@@ -35,7 +35,6 @@ json change_record_to_json(const ChangeRecord& r) {
             {"state", state_metadata_to_json(r.state)},
             {"commit_true_us", r.commit_true_us}};
   if (r.state.document) j["new_image"] = item_to_json(*r.state.document);
-  if (r.old_image) j["old_image"] = item_to_json(*r.old_image);
   if (r.overwrote) j["overwrote"] = {{"origin", r.overwrote->origin}, {"seq", r.overwrote->seq}};
   return j;
 }
@@ -50,7 +49,6 @@ ChangeRecord change_record_from_json(const json& j) {
     std::optional<Item> document;
     if (j.contains("new_image")) document = item_from_json(j.at("new_image"));
     r.state = state_from_json(j.at("state"), std::move(document));
-    if (j.contains("old_image")) r.old_image = item_from_json(j.at("old_image"));
     if (j.contains("overwrote")) {
       r.overwrote = VersionId{j.at("overwrote").at("origin").get<std::string>(),
                               j.at("overwrote").at("seq").get<uint64_t>()};

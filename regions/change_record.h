@@ -2,7 +2,9 @@
 //
 // It carries the item's whole state at the origin right after the write (see
 // conflict/item_state.h: replication is state-based), plus what the stream and the reports need:
-// the event as the origin saw it, the image it replaced, and when it committed in true time.
+// the event as the origin saw it and when it committed in true time. Not the image the write
+// replaced: a receiver's stream records the image it replaces there, so it would only be shipped,
+// encoded and decoded for nothing.
 //
 // Thread-safety: value type.
 #pragma once
@@ -33,8 +35,6 @@ struct ChangeRecord {
   // The item's state at the origin after the write. Its version is the item's winner, which is
   // not `version` when the write lost at once at home (wallclock timestamps under skew).
   ItemState state;
-  // The visible item the write replaced at its origin, if any.
-  std::optional<Item> old_image;
   // The version the write overwrote at its origin, for lost-write analysis.
   std::optional<VersionId> overwrote;
   int64_t commit_true_us = 0;

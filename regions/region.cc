@@ -45,7 +45,7 @@ struct Region::Statements {
                       "?3) ON CONFLICT (origin) DO UPDATE SET applied_seq = ?2, "
                       "updated_true_us = ?3"),
         local_changes(db,
-                      "SELECT table_name, key, event, old_image, new_image, shipped_state, "
+                      "SELECT table_name, key, event, new_image, shipped_state, "
                       "commit_true_us, overwrote_origin, overwrote_seq, origin, origin_seq, "
                       "timestamp_us FROM stream WHERE is_local = 1 "
                       "AND origin_seq > ?1 ORDER BY origin_seq LIMIT ?2"),
@@ -379,9 +379,9 @@ WriteResult Region::write_locally(
   std::optional<Item> old_image = current ? current->state.document : std::nullopt;
   append_stream(table, encoded, write.version, now_us, now_us, overwrote, true);
   // The record local_changes_after would read back from the stream row just written.
-  uncommitted_local_.push_back(
-      ChangeRecord{table, key, event_for(encoded.old_document, encoded.new_document), write.version,
-                   next.state, old_image, overwrote, now_us});
+  uncommitted_local_.push_back(ChangeRecord{table, key,
+                                            event_for(encoded.old_document, encoded.new_document),
+                                            write.version, next.state, overwrote, now_us});
 
   if (kind != WriteKind::kUpdate) {
     for (const auto* image : {&old_image, &next.state.document}) {
@@ -671,12 +671,11 @@ std::vector<ChangeRecord> Region::local_changes_after(uint64_t after_seq, size_t
     r.table = s.column_text(0);
     r.key = parse_item(s.column_text(1));
     r.event = stream_event_from_name(s.column_text(2));
-    r.old_image = parse_document(s.column_optional_text(3));
-    r.state = state_from_json_text(s.column_text(5), parse_document(s.column_optional_text(4)));
-    r.commit_true_us = s.column_int(6);
-    r.version = {{s.column_text(9), static_cast<uint64_t>(s.column_int(10))}, s.column_int(11)};
-    if (!s.column_is_null(7)) {
-      r.overwrote = VersionId{s.column_text(7), static_cast<uint64_t>(s.column_int(8))};
+    r.state = state_from_json_text(s.column_text(4), parse_document(s.column_optional_text(3)));
+    r.commit_true_us = s.column_int(5);
+    r.version = {{s.column_text(8), static_cast<uint64_t>(s.column_int(9))}, s.column_int(10)};
+    if (!s.column_is_null(6)) {
+      r.overwrote = VersionId{s.column_text(6), static_cast<uint64_t>(s.column_int(7))};
     }
     out.push_back(std::move(r));
   }

@@ -34,11 +34,10 @@ struct ChangeRecord {
   event @2 :StreamEvent;
   state @3 :Text;          # JSON of the item state's metadata: version, history, cells, replaced
   newImage @4 :Text;       # DynamoDB JSON; absent for a tombstone
-  oldImage @5 :Text;       # DynamoDB JSON; absent when the write replaced nothing
-  overwrote @6 :VersionId; # absent when the write overwrote nothing
-  commitTrueUs @7 :Int64;
-  write @8 :VersionId;     # the write itself; the state's version is the item's winner, which
-  writeTimestampUs @9 :Int64;  # differs when the write lost at once at its origin
+  overwrote @5 :VersionId; # absent when the write overwrote nothing
+  commitTrueUs @6 :Int64;
+  write @7 :VersionId;     # the write itself; the state's version is the item's winner, which
+  writeTimestampUs @8 :Int64;  # differs when the write lost at once at its origin
 }
 
 enum StreamEvent {

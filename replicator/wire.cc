@@ -34,7 +34,6 @@ void write_record(const ChangeRecord& record, wire::ChangeRecord::Builder out) {
   }
   out.setState(state_metadata_json_text(record.state));
   if (record.state.document) out.setNewImage(item_json_text(*record.state.document));
-  if (record.old_image) out.setOldImage(item_json_text(*record.old_image));
   if (record.overwrote) {
     auto overwrote = out.initOverwrote();
     overwrote.setOrigin(record.overwrote->origin);
@@ -81,7 +80,6 @@ ChangeRecord read_record(wire::ChangeRecord::Reader in, const FrameLimits& limit
       r.state = state_from_json(parse_json_text(state, limits), std::nullopt);
     }
     r.state.document = std::move(document);
-    if (in.hasOldImage()) r.old_image = item(in.getOldImage());
     if (in.hasOverwrote()) {
       r.overwrote =
           VersionId{capnp_text(in.getOverwrote().getOrigin()), in.getOverwrote().getSeq()};
