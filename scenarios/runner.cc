@@ -521,24 +521,33 @@ class Runner {
         ++kind;
       }
     }
+    // Built by assignment, not from initializer lists, which copy every nested value (a
+    // workload issues one request per operation).
     const KeySchema& schema = w.table->key_schema;
     auto key = [&](int64_t index) {
-      json k = {{schema.partition.name, key_value(schema.partition.type, std::to_string(index))}};
+      json k = json::object();
+      k[schema.partition.name] = key_value(schema.partition.type, std::to_string(index));
       if (schema.sort) k[schema.sort->name] = key_value(schema.sort->type, "0");
       return k;
     };
     auto item = [&](int64_t index) {
       json i = key(index);
-      i["writer"] = {{"S", region}};
+      i["writer"]["S"] = region;
       const size_t padding = size_t(std::max<int64_t>(1, spec.item_size - 32));
-      i["payload"] = {{"S", std::string(padding, 'x')}};
+      i["payload"]["S"] = std::string(padding, 'x');
       return i;
     };
     const std::string& table = w.table->name;
+    auto put = [&](int64_t index) {
+      json r = json::object();
+      r["TableName"] = table;
+      r["Item"] = item(index);
+      return r;
+    };
     const int64_t index = w.key_index();
     switch (kind) {
       case 0:
-        return {"PutItem", {{"TableName", table}, {"Item", item(index)}}};
+        return {"PutItem", put(index)};
       case 1:
         return {"UpdateItem",
                 {{"TableName", table},
@@ -552,20 +561,22 @@ class Runner {
       case 4:
         return {"GetItem",
                 {{"TableName", table}, {"Key", key(index)}, {"ConsistentRead", kind == 4}}};
-      case 5:
-        return {"PutItem",
-                {{"TableName", table},
-                 {"Item", item(index)},
-                 {"ConditionExpression", "attribute_not_exists(#k)"},
-                 {"ExpressionAttributeNames", {{"#k", schema.partition.name}}}}};
+      case 5: {
+        json r = put(index);
+        r["ConditionExpression"] = "attribute_not_exists(#k)";
+        r["ExpressionAttributeNames"]["#k"] = schema.partition.name;
+        return {"PutItem", std::move(r)};
+      }
       default: {
-        json items = json::array();
-        items.push_back({{"Put", {{"TableName", table}, {"Item", item(index)}}}});
+        json r = json::object();
+        json& items = r["TransactItems"] = json::array();
+        items.push_back(json::object());
+        items.back()["Put"] = put(index);
         if (spec.key_count > 1) {
-          const int64_t other = (index + 1) % spec.key_count;
-          items.push_back({{"Put", {{"TableName", table}, {"Item", item(other)}}}});
+          items.push_back(json::object());
+          items.back()["Put"] = put((index + 1) % spec.key_count);
         }
-        return {"TransactWriteItems", {{"TransactItems", items}}};
+        return {"TransactWriteItems", std::move(r)};
       }
     }
   }
