@@ -4,7 +4,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <string>
 
 #include <unistd.h>
 #include <nlohmann/json.hpp>
@@ -107,5 +109,63 @@ TEST_CASE("Processes and deterministic mode end with the same tables") {
     Outcome simulated = simulate(example, scenario.seed, "sim");
     // Digests include the winners' timestamps, which come from different clocks; items do not.
     CHECK(real.items == simulated.items);
+  }
+}
+
+TEST_CASE("A workload issues every operation of its mix as DynamoDB takes it") {
+  const scenarios::Scenario scenario = scenarios::parse_scenario(
+      "name: mix\nseed: 7\nregions: [us-east-1, eu-west-1]\nnetwork: {default: aws}\n"
+      "tables: [{name: events, partition_key: {name: id, type: N}, sort_key: s}]\n"
+      "steps:\n  - workload: {rate: 100, duration: 2s, keys: 30, item_size: 100, mix: {put: 1, "
+      "update: 1, delete: 1, get: 1, consistent_get: 1, conditional_put: 1, transaction: 1}}\n",
+      "mix.yaml");
+  const fs::path dir =
+      fs::temp_directory_path() / ("gtsim-modes-test-" + std::to_string(::getpid()) + "-mix");
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  SimCluster cluster(sim_cluster_options(scenario, dir.string(), scenario.seed));
+  const Outcome outcome = play(scenario, cluster, dir);
+  fs::remove_all(dir);
+
+  auto check_item = [](const nlohmann::json& item, const std::string& region) {
+    CHECK(item["id"].contains("N"));
+    CHECK(item["s"] == nlohmann::json{{"S", "k0"}});
+    CHECK(item["writer"] == nlohmann::json{{"S", region}});
+    CHECK(item["payload"]["S"].get<std::string>().size() == 100 - 32);
+  };
+  std::map<std::string, int> kinds;
+  std::istringstream lines(outcome.history);
+  for (std::string line; std::getline(lines, line);) {
+    const nlohmann::json event = nlohmann::json::parse(line);
+    if (event["event"] != "invoke" || event["source"] != "workload") continue;
+    const nlohmann::json& request = event["request"];
+    std::string kind = event["operation"];
+    if (kind == "TransactWriteItems") {
+      const nlohmann::json& items = request["TransactItems"];
+      REQUIRE(items.size() == 2);
+      for (const nlohmann::json& put : items) {
+        CHECK(put["Put"]["TableName"] == "events");
+        check_item(put["Put"]["Item"], event["region"]);
+      }
+      const int first = std::stoi(items[0]["Put"]["Item"]["id"]["N"].get<std::string>());
+      const int second = std::stoi(items[1]["Put"]["Item"]["id"]["N"].get<std::string>());
+      CHECK(second == (first + 1) % 30);
+    } else {
+      CHECK(request["TableName"] == "events");
+      if (request.contains("Item")) check_item(request["Item"], event["region"]);
+      if (request.contains("Key")) CHECK(request["Key"]["s"] == nlohmann::json{{"S", "k0"}});
+      if (request.contains("ConditionExpression")) {
+        kind = "conditional PutItem";
+        CHECK(request["ConditionExpression"] == "attribute_not_exists(#k)");
+        CHECK(request["ExpressionAttributeNames"] == nlohmann::json{{"#k", "id"}});
+      }
+      if (kind == "GetItem" && request["ConsistentRead"] == true) kind = "consistent GetItem";
+    }
+    ++kinds[kind];
+  }
+  for (const char* kind : {"PutItem", "UpdateItem", "DeleteItem", "GetItem", "consistent GetItem",
+                           "conditional PutItem", "TransactWriteItems"}) {
+    INFO(kind);
+    CHECK(kinds[kind] > 0);
   }
 }
