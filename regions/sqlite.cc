@@ -13,9 +13,9 @@ namespace {
                                               " (in: " + std::string(what) + ")");
 }
 
-// SQLite counts every allocation it makes under a global mutex unless told not to, before its
-// first use; nothing here reads the counts (the profile in docs/benchmarks.md). Best effort: it
-// fails harmlessly if something else in the process already started SQLite.
+// Unless told otherwise before its first use, SQLite counts every allocation under a global
+// mutex, and nothing here reads the counts (the profile in docs/benchmarks.md). Best effort: the
+// setting is refused, harmlessly, if something else in the process started SQLite first.
 void skip_memory_statistics() {
   static std::once_flag once;
   std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });

@@ -1,5 +1,6 @@
 #include "replicator/wire.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include <nlohmann/json.hpp>
@@ -219,12 +220,15 @@ namespace {
 // Cap'n Proto zeroes each segment it allocates, and its default first segment (8 KB) took longer
 // to zero than a one-record batch or an ack takes to build (the profile in docs/benchmarks.md).
 // The first segment is sized for the message instead: about what a record of ~100-byte items
-// takes, so larger ones grow into more segments.
+// takes, so larger ones grow into more segments, and at most 512 KB however many records a batch
+// may hold (`gtsim region --max-batch`).
 unsigned first_segment_words(const PeerMessage& message) {
-  constexpr unsigned kFixedWords = 16;
-  constexpr unsigned kWordsPerRecord = 64;
+  constexpr size_t kFixedWords = 16;
+  constexpr size_t kWordsPerRecord = 64;
+  constexpr size_t kMaxWords = 64 * 1024;
   const auto* batch = std::get_if<ChangeBatch>(&message);
-  return kFixedWords + (batch ? kWordsPerRecord * unsigned(batch->records.size()) : 0);
+  const size_t records = batch ? batch->records.size() : 0;
+  return unsigned(std::min(kMaxWords, kFixedWords + kWordsPerRecord * records));
 }
 
 }  // namespace

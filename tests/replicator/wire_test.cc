@@ -78,8 +78,8 @@ TEST_CASE("wire round-trips batches that outgrow the first segment sized for the
   const std::string bytes = encode_peer_message(large);
   CHECK(uint8_t(bytes[0]) > 0);  // segments - 1: the frame holds more than one
   CHECK(round_trip(large) == PeerMessage(large));
-  ChangeBatch many{"us-east-1", {}};
-  for (uint64_t seq = 1; seq <= 1'000; ++seq)
+  ChangeBatch many{"us-east-1", {}};  // more records than the largest first segment is sized for
+  for (uint64_t seq = 1; seq <= 1'100; ++seq)
     many.records.push_back(sample_record(seq, seq % 2 == 0));
   CHECK(round_trip(many) == PeerMessage(many));
 }
