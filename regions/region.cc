@@ -376,22 +376,25 @@ WriteResult Region::write_locally(
   store(table, key, next, encoded);
   std::optional<VersionId> overwrote;
   if (current) overwrote = current->state.version.id;
-  std::optional<Item> old_image = current ? current->state.document : std::nullopt;
+  // Read in place, not copied: only the answer (ReturnValues and the names touched) uses it.
+  const std::optional<Item> no_item;
+  const std::optional<Item>& old_image = current ? current->state.document : no_item;
   append_stream(table, encoded, write.version, now_us, now_us, overwrote, true);
   // The record local_changes_after would read back from the stream row just written.
   uncommitted_local_.push_back(ChangeRecord{table, key,
                                             event_for(encoded.old_document, encoded.new_document),
                                             write.version, next.state, overwrote, now_us});
 
+  const std::optional<Item>& new_image = next.state.document;
   if (kind != WriteKind::kUpdate) {
-    for (const auto* image : {&old_image, &next.state.document}) {
+    for (const auto* image : {&old_image, &new_image}) {
       if (*image) {
         for (const auto& [name, value] : **image)
           changed.insert(name);
       }
     }
   }
-  return {write.version, return_image(return_values, old_image, next.state.document, changed)};
+  return {write.version, return_image(return_values, old_image, new_image, changed)};
 }
 
 WriteResult Region::put_locally(const PutRequest& request, int64_t now_us) {
