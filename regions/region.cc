@@ -32,14 +32,16 @@ struct Region::Statements {
         insert_stream(db,
                       "INSERT INTO stream (table_name, key, event, old_image, new_image, origin, "
                       "origin_seq, timestamp_us, commit_true_us, applied_true_us, is_local, "
-                      "shipped_state, overwrote_origin, overwrote_seq, stream_seq) VALUES (?1, ?2, "
-                      "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"),
-        insert_applied(
+                      "shipped_state, overwrote_origin, overwrote_seq, stream_seq, "
+                      "classification, lost_origin, lost_seq, lost_timestamp_us, resurrected) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                      "?16, ?17, ?18, ?19, ?20)"),
+        insert_unstreamed(
             db,
-            "INSERT INTO applied_log (origin, origin_seq, table_name, key, timestamp_us, "
+            "INSERT INTO applied_unstreamed (origin, origin_seq, table_name, key, timestamp_us, "
             "commit_true_us, applied_true_us, classification, changed, lost_origin, "
             "lost_seq, lost_timestamp_us, resurrected) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-            "?7, ?8, ?9, ?10, ?11, ?12, ?13)"),
+            "?7, ?8, 0, ?9, ?10, ?11, ?12)"),
         upsert_cursor(db,
                       "INSERT INTO cursors (origin, applied_seq, updated_true_us) VALUES (?1, ?2, "
                       "?3) ON CONFLICT (origin) DO UPDATE SET applied_seq = ?2, "
@@ -56,13 +58,21 @@ struct Region::Statements {
   sql::Statement load_item;
   sql::Statement upsert_item;
   sql::Statement insert_stream;
-  sql::Statement insert_applied;
+  sql::Statement insert_unstreamed;
   sql::Statement upsert_cursor;
   sql::Statement local_changes;
   sql::Statement select_purged;
 };
 
 namespace {
+
+// The version LWW discarded, as lost_origin, lost_seq, lost_timestamp_us from `first`: left NULL
+// when no conflict discarded one.
+void bind_lost(sql::Statement& s, int first, const std::optional<Version>& lost) {
+  if (!lost) return;
+  s.bind(first, lost->id.origin).bind(first + 1, static_cast<int64_t>(lost->id.seq));
+  s.bind(first + 2, lost->timestamp_us);
+}
 
 std::optional<std::string> document_text(const std::optional<Item>& document) {
   if (!document) return std::nullopt;
@@ -290,7 +300,8 @@ void Region::store(const std::string& table, const Key& key, const Stored& store
 
 void Region::append_stream(const std::string& table, const Encoded& encoded, const Version& cause,
                            int64_t commit_true_us, int64_t now_us,
-                           std::optional<VersionId> overwrote, bool local) {
+                           std::optional<VersionId> overwrote, const ApplyOutcome* applied) {
+  const bool local = applied == nullptr;
   sql::Statement& s = statements_->insert_stream;
   s.bind(1, table).bind(2, encoded.key);
   s.bind(3, stream_event_name(event_for(encoded.old_document, encoded.new_document)));
@@ -303,6 +314,11 @@ void Region::append_stream(const std::string& table, const Encoded& encoded, con
     s.bind(13, overwrote->origin).bind(14, static_cast<int64_t>(overwrote->seq));
   }
   s.bind(15, static_cast<int64_t>(last_stream_seq_ + 1));
+  if (applied) {
+    s.bind(16, classification_name(applied->classification));
+    bind_lost(s, 17, applied->lost);
+    s.bind(20, int64_t{applied->resurrected ? 1 : 0});
+  }
   s.run();
   ++last_stream_seq_;
 }
@@ -379,7 +395,7 @@ WriteResult Region::write_locally(
   // Read in place, not copied: only the answer (ReturnValues and the names touched) uses it.
   const std::optional<Item> no_item;
   const std::optional<Item>& old_image = current ? current->state.document : no_item;
-  append_stream(table, encoded, write.version, now_us, now_us, overwrote, true);
+  append_stream(table, encoded, write.version, now_us, now_us, overwrote, nullptr);
   // The record local_changes_after would read back from the stream row just written.
   uncommitted_local_.push_back(ChangeRecord{table, key,
                                             event_for(encoded.old_document, encoded.new_document),
@@ -732,21 +748,20 @@ ApplyOutcome Region::apply_one(const ChangeRecord& record, int64_t now_us) {
   std::optional<Encoded> encoded;
   if (stores || outcome.changed) encoded.emplace(record.key, current, next.state);
   if (stores) store(record.table, record.key, next, *encoded);
+  // Every apply is logged (applied_log): a change in its stream record, anything else in a row
+  // of its own.
   if (outcome.changed) {
     append_stream(record.table, *encoded, record.version, record.commit_true_us, now_us,
-                  std::nullopt, false);
+                  std::nullopt, &outcome);
+    return outcome;
   }
-  sql::Statement& log = statements_->insert_applied;
+  sql::Statement& log = statements_->insert_unstreamed;
   log.bind(1, record.id().origin).bind(2, static_cast<int64_t>(record.id().seq));
   log.bind(3, record.table).bind(4, encoded ? encoded->key : item_json_text(record.key));
   log.bind(5, record.version.timestamp_us).bind(6, record.commit_true_us).bind(7, now_us);
   log.bind(8, classification_name(outcome.classification));
-  log.bind(9, int64_t{outcome.changed ? 1 : 0});
-  if (outcome.lost) {
-    log.bind(10, outcome.lost->id.origin).bind(11, static_cast<int64_t>(outcome.lost->id.seq));
-    log.bind(12, outcome.lost->timestamp_us);
-  }
-  log.bind(13, int64_t{outcome.resurrected ? 1 : 0});
+  bind_lost(log, 9, outcome.lost);
+  log.bind(12, int64_t{outcome.resurrected ? 1 : 0});
   log.run();
   return outcome;
 }
@@ -822,6 +837,16 @@ TrimResult Region::trim(int64_t now_us) {
         "= 1 THEN origin_seq END) FROM stream WHERE table_name = ?1 AND "
         "applied_true_us < ?2 GROUP BY table_name");
     note.bind(1, name).bind(2, now_us - spec.stream_retention_us).bind(3, now_us).run();
+    // Their applies stay in applied_log, which is never trimmed (the report reads it).
+    sql::Statement keep_applies(
+        *db_,
+        "INSERT INTO applied_unstreamed (origin, origin_seq, table_name, key, timestamp_us, "
+        "commit_true_us, applied_true_us, classification, changed, lost_origin, lost_seq, "
+        "lost_timestamp_us, resurrected) SELECT origin, origin_seq, table_name, key, "
+        "timestamp_us, commit_true_us, applied_true_us, classification, 1, lost_origin, "
+        "lost_seq, lost_timestamp_us, resurrected FROM stream WHERE table_name = ?1 AND "
+        "applied_true_us < ?2 AND is_local = 0");
+    keep_applies.bind(1, name).bind(2, now_us - spec.stream_retention_us).run();
     sql::Statement trim_stream(*db_,
                                "DELETE FROM stream WHERE table_name = ?1 AND applied_true_us < ?2");
     trim_stream.bind(1, name).bind(2, now_us - spec.stream_retention_us).run();

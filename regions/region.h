@@ -274,9 +274,11 @@ class Region {
                              const std::string& sk);
   void store(const std::string& table, const Key& key, const Stored& stored,
              const Encoded& encoded);
+  // `applied`: how a replicated record was applied (its stream record logs the apply); nullptr
+  // for a local write.
   void append_stream(const std::string& table, const Encoded& encoded, const Version& cause,
                      int64_t commit_true_us, int64_t now_us, std::optional<VersionId> overwrote,
-                     bool local);
+                     const ApplyOutcome* applied);
   // put() and delete_item() inside an open transaction.
   WriteResult put_locally(const PutRequest& request, int64_t now_us);
   WriteResult delete_locally(const DeleteRequest& request, int64_t now_us);

@@ -39,7 +39,13 @@ CREATE TABLE stream (
   is_local         INTEGER NOT NULL,
   shipped_state    TEXT,
   overwrote_origin TEXT,
-  overwrote_seq    INTEGER);
+  overwrote_seq    INTEGER,
+  -- A replicated record's apply: applied_log reads these, NULL on local records.
+  classification    TEXT,
+  lost_origin       TEXT,
+  lost_seq          INTEGER,
+  lost_timestamp_us INTEGER,
+  resurrected       INTEGER);
 CREATE INDEX stream_local ON stream (origin_seq) WHERE is_local = 1;
 CREATE TABLE stream_trims (
   table_name         TEXT NOT NULL,
@@ -50,7 +56,9 @@ CREATE TABLE cursors (
   origin          TEXT PRIMARY KEY,
   applied_seq     INTEGER NOT NULL,
   updated_true_us INTEGER NOT NULL);
-CREATE TABLE applied_log (
+-- The applies the stream does not hold: those that changed nothing here, and those retention
+-- took from the stream (Region::trim moves them here first).
+CREATE TABLE applied_unstreamed (
   origin            TEXT NOT NULL,
   origin_seq        INTEGER NOT NULL,
   table_name        TEXT NOT NULL,
@@ -64,6 +72,16 @@ CREATE TABLE applied_log (
   lost_seq          INTEGER,
   lost_timestamp_us INTEGER,
   resurrected       INTEGER NOT NULL);
+-- Every remote change applied here, one row per origin and origin_seq: a record that changed the
+-- item has its stream record and needs no second row (docs/region-file.md).
+CREATE VIEW applied_log AS
+  SELECT origin, origin_seq, table_name, key, timestamp_us, commit_true_us, applied_true_us,
+         classification, 1 AS changed, lost_origin, lost_seq, lost_timestamp_us, resurrected
+  FROM stream WHERE is_local = 0
+  UNION ALL
+  SELECT origin, origin_seq, table_name, key, timestamp_us, commit_true_us, applied_true_us,
+         classification, changed, lost_origin, lost_seq, lost_timestamp_us, resurrected
+  FROM applied_unstreamed;
 CREATE TABLE purged_tombstones (
   table_name     TEXT NOT NULL,
   pk             TEXT NOT NULL,

@@ -1,4 +1,4 @@
-// The layout of a region file (SQLite), version 3. docs/region-file.md describes every table
+// The layout of a region file (SQLite), version 4. docs/region-file.md describes every table
 // and column for people reading a region file with sqlite3.
 //
 // Thread-safety: call once per connection, before anything else uses it.
@@ -12,7 +12,7 @@
 namespace gtsim::schema {
 
 // The schema version this build writes and reads (PRAGMA user_version).
-constexpr int kVersion = 3;
+constexpr int kVersion = 4;
 
 // Writes an item row, inserting it or replacing the row of the same key. ?1..?10 bind the items
 // columns in declaration order. The region decides last-writer-wins before it runs this; `gtsim
