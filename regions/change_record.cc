@@ -27,6 +27,12 @@ StreamEvent stream_event_from_name(const std::string& name) {
   throw_validation("unknown stream event '" + name + "'");
 }
 
+bool ChangeRecord::operator==(const ChangeRecord& other) const {
+  return table == other.table && key == other.key && event == other.event &&
+         version == other.version && state == other.state && overwrote == other.overwrote &&
+         commit_true_us == other.commit_true_us;
+}
+
 json change_record_to_json(const ChangeRecord& r) {
   json j = {{"table", r.table},
             {"key", item_to_json(r.key)},

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -26,6 +27,14 @@ const char* stream_event_name(StreamEvent event);  // "INSERT", "MODIFY", "REMOV
 // Throws DynamoError(kValidation) for an unknown name.
 StreamEvent stream_event_from_name(const std::string& name);
 
+// A record's key, state metadata and new image as the JSON text item_json_text and
+// state_metadata_json_text write them: the form the stream, the item row and the wire all hold.
+struct ChangeTexts {
+  std::string key;
+  std::string state;
+  std::optional<std::string> new_image;  // none for a tombstone
+};
+
 struct ChangeRecord {
   std::string table;
   Key key;
@@ -38,9 +47,16 @@ struct ChangeRecord {
   // The version the write overwrote at its origin, for lost-write analysis.
   std::optional<VersionId> overwrote;
   int64_t commit_true_us = 0;
+  // The texts of `key` and `state`, kept by whoever encoded the record or decoded it from them
+  // (a write, the stream, the wire), so that the next row or message holding them copies them
+  // instead of encoding the item again (the profile in docs/benchmarks.md). Optional: a record
+  // without them is encoded where needed. Whoever changes `key` or `state` afterwards resets it.
+  // Shared, since shippers copy records for each peer; not part of the record's value.
+  std::shared_ptr<const ChangeTexts> texts;
 
   const VersionId& id() const { return version.id; }
-  bool operator==(const ChangeRecord&) const = default;
+  // Every field but `texts`.
+  bool operator==(const ChangeRecord& other) const;
 };
 
 nlohmann::json change_record_to_json(const ChangeRecord& record);

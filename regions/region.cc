@@ -152,6 +152,13 @@ struct Region::Encoded {
         old_document(current ? current->document_json : std::nullopt),
         new_document(document_text(next.document)),
         metadata(state_metadata_json_text(next)) {}
+  // The same for a state whose texts are at hand (those of a replicated record whose state won
+  // whole): copied, not encoded again.
+  Encoded(const ChangeTexts& texts, const std::optional<Stored>& current)
+      : key(texts.key),
+        old_document(current ? current->document_json : std::nullopt),
+        new_document(texts.new_image),
+        metadata(texts.state) {}
 
   std::string key;
   std::optional<std::string> old_document;
@@ -388,7 +395,7 @@ WriteResult Region::write_locally(
         current && current->state.is_tombstone() ? current->deleted_true_us : now_us;
   }
   ++last_local_seq_;
-  const Encoded encoded(key, current, next.state);
+  Encoded encoded(key, current, next.state);
   store(table, key, next, encoded);
   std::optional<VersionId> overwrote;
   if (current) overwrote = current->state.version.id;
@@ -396,10 +403,13 @@ WriteResult Region::write_locally(
   const std::optional<Item> no_item;
   const std::optional<Item>& old_image = current ? current->state.document : no_item;
   append_stream(table, encoded, write.version, now_us, now_us, overwrote, nullptr);
-  // The record local_changes_after would read back from the stream row just written.
-  uncommitted_local_.push_back(ChangeRecord{table, key,
-                                            event_for(encoded.old_document, encoded.new_document),
-                                            write.version, next.state, overwrote, now_us});
+  // The record local_changes_after would read back from the stream row just written, with the
+  // texts the row holds: shippers send them as they are.
+  const StreamEvent event = event_for(encoded.old_document, encoded.new_document);
+  auto texts = std::make_shared<const ChangeTexts>(ChangeTexts{
+      std::move(encoded.key), std::move(encoded.metadata), std::move(encoded.new_document)});
+  uncommitted_local_.push_back(ChangeRecord{table, key, event, write.version, next.state, overwrote,
+                                            now_us, std::move(texts)});
 
   const std::optional<Item>& new_image = next.state.document;
   if (kind != WriteKind::kUpdate) {
@@ -687,15 +697,18 @@ std::vector<ChangeRecord> Region::local_changes_after(uint64_t after_seq, size_t
   std::vector<ChangeRecord> out;
   while (s.step()) {
     ChangeRecord r;
+    auto texts = std::make_shared<ChangeTexts>(
+        ChangeTexts{s.column_text(1), s.column_text(4), s.column_optional_text(3)});
     r.table = s.column_text(0);
-    r.key = parse_item(s.column_text(1));
+    r.key = parse_item(texts->key);
     r.event = stream_event_from_name(s.column_text(2));
-    r.state = state_from_json_text(s.column_text(4), parse_document(s.column_optional_text(3)));
+    r.state = state_from_json_text(texts->state, parse_document(texts->new_image));
     r.commit_true_us = s.column_int(5);
     r.version = {{s.column_text(8), static_cast<uint64_t>(s.column_int(9))}, s.column_int(10)};
     if (!s.column_is_null(6)) {
       r.overwrote = VersionId{s.column_text(6), static_cast<uint64_t>(s.column_int(7))};
     }
+    r.texts = std::move(texts);
     out.push_back(std::move(r));
   }
   return out;
@@ -746,7 +759,13 @@ ApplyOutcome Region::apply_one(const ChangeRecord& record, int64_t now_us) {
   // A stale or repeated record stores nothing: its images are not encoded, only its key.
   const bool stores = !current || next.state != current->state;
   std::optional<Encoded> encoded;
-  if (stores || outcome.changed) encoded.emplace(record.key, current, next.state);
+  if (stores || outcome.changed) {
+    if (record.texts && next.state == record.state) {
+      encoded.emplace(*record.texts, current);
+    } else {
+      encoded.emplace(record.key, current, next.state);
+    }
+  }
   if (stores) store(record.table, record.key, next, *encoded);
   // Every apply is logged (applied_log): a change in its stream record, anything else in a row
   // of its own.
@@ -757,7 +776,12 @@ ApplyOutcome Region::apply_one(const ChangeRecord& record, int64_t now_us) {
   }
   sql::Statement& log = statements_->insert_unstreamed;
   log.bind(1, record.id().origin).bind(2, static_cast<int64_t>(record.id().seq));
-  log.bind(3, record.table).bind(4, encoded ? encoded->key : item_json_text(record.key));
+  log.bind(3, record.table);
+  if (encoded) {
+    log.bind(4, encoded->key);
+  } else {
+    log.bind(4, record.texts ? record.texts->key : item_json_text(record.key));
+  }
   log.bind(5, record.version.timestamp_us).bind(6, record.commit_true_us).bind(7, now_us);
   log.bind(8, classification_name(outcome.classification));
   bind_lost(log, 9, outcome.lost);

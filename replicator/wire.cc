@@ -20,8 +20,9 @@ uint32_t read_le32(const char* p) {
 }
 
 void write_record(const ChangeRecord& record, wire::ChangeRecord::Builder out) {
+  const ChangeTexts* texts = record.texts.get();
   out.setTable(record.table);
-  out.setKey(item_json_text(record.key));
+  out.setKey(texts ? texts->key : item_json_text(record.key));
   switch (record.event) {
     case StreamEvent::kInsert:
       out.setEvent(wire::StreamEvent::INSERT);
@@ -33,8 +34,12 @@ void write_record(const ChangeRecord& record, wire::ChangeRecord::Builder out) {
       out.setEvent(wire::StreamEvent::REMOVE);
       break;
   }
-  out.setState(state_metadata_json_text(record.state));
-  if (record.state.document) out.setNewImage(item_json_text(*record.state.document));
+  out.setState(texts ? texts->state : state_metadata_json_text(record.state));
+  if (texts && texts->new_image) {
+    out.setNewImage(*texts->new_image);
+  } else if (record.state.document) {
+    out.setNewImage(item_json_text(*record.state.document));
+  }
   if (record.overwrote) {
     auto overwrote = out.initOverwrote();
     overwrote.setOrigin(record.overwrote->origin);
@@ -51,13 +56,15 @@ void write_record(const ChangeRecord& record, wire::ChangeRecord::Builder out) {
 // state_from_json, which validate them as every other reader of them does (model/json_text.h,
 // conflict/item_state.h).
 ChangeRecord read_record(wire::ChangeRecord::Reader in, const FrameLimits& limits) {
-  auto item = [&](capnp::Text::Reader text) {
-    return item_from_json_text(capnp_text(text), limits.max_json_depth);
+  auto item = [&](std::string_view text) {
+    return item_from_json_text(text, limits.max_json_depth);
   };
   try {
     ChangeRecord r;
+    auto texts = std::make_shared<ChangeTexts>();
     r.table = capnp_text(in.getTable());
-    r.key = item(in.getKey());
+    texts->key = capnp_text(in.getKey());
+    r.key = item(texts->key);
     switch (in.getEvent()) {
       case wire::StreamEvent::INSERT:
         r.event = StreamEvent::kInsert;
@@ -74,11 +81,14 @@ ChangeRecord read_record(wire::ChangeRecord::Reader in, const FrameLimits& limit
     r.version = Version{{capnp_text(in.getWrite().getOrigin()), in.getWrite().getSeq()},
                         in.getWriteTimestampUs()};
     std::optional<Item> document;
-    if (in.hasNewImage()) document = item(in.getNewImage());
+    if (in.hasNewImage()) {
+      texts->new_image = capnp_text(in.getNewImage());
+      document = item(*texts->new_image);
+    }
     // The plain form is two levels deep; any other takes the parser and its depth bound.
-    const std::string state = capnp_text(in.getState());
-    if (limits.max_json_depth < 2 || !read_plain_state_text(state, r.state)) {
-      r.state = state_from_json(parse_json_text(state, limits), std::nullopt);
+    texts->state = capnp_text(in.getState());
+    if (limits.max_json_depth < 2 || !read_plain_state_text(texts->state, r.state)) {
+      r.state = state_from_json(parse_json_text(texts->state, limits), std::nullopt);
     }
     r.state.document = std::move(document);
     if (in.hasOverwrote()) {
@@ -86,6 +96,7 @@ ChangeRecord read_record(wire::ChangeRecord::Reader in, const FrameLimits& limit
           VersionId{capnp_text(in.getOverwrote().getOrigin()), in.getOverwrote().getSeq()};
     }
     r.commit_true_us = in.getCommitTrueUs();
+    r.texts = std::move(texts);
     return r;
   } catch (const DynamoError& e) {
     throw ProtocolError(std::string("bad change record: ") + e.what());

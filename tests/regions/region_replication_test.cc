@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <random>
+#include <utility>
 
 #include "model/errors.h"
+#include "model/json_text.h"
 #include "regions/sqlite.h"
 #include "test_region.h"
 
@@ -323,7 +325,65 @@ TEST_CASE("local changes read from memory equal those read back from the stream"
   }
   REQUIRE(remembered.size() == 6);
   auto reopened = Region::open(dir.file("us-east-1.db"), "us-east-1", {}, 2000);
-  CHECK(reopened->local_changes_after(0, 100) == remembered);
+  const std::vector<ChangeRecord> read_back = reopened->local_changes_after(0, 100);
+  CHECK(read_back == remembered);
+  // Both carry the texts their key and state encode to, which shippers send as they are.
+  for (const std::vector<ChangeRecord>* records : {&std::as_const(remembered), &read_back}) {
+    for (const ChangeRecord& r : *records) {
+      REQUIRE(r.texts);
+      CHECK(r.texts->key == item_json_text(r.key));
+      CHECK(r.texts->state == state_metadata_json_text(r.state));
+      CHECK(r.texts->new_image ==
+            (r.state.document ? std::optional(item_json_text(*r.state.document)) : std::nullopt));
+    }
+  }
+}
+
+TEST_CASE("a record applied with its texts stores what encoding it would") {
+  TempDir dir;
+  TableSpec cells = users_table("lww-attribute");
+  cells.name = "cells";
+  auto us = open_region(dir, "us-east-1");
+  auto sa = open_region(dir, "sa-east-1");
+  auto eu = open_region(dir, "eu-west-1");
+  auto ap = open_region(dir, "ap-south-1");
+  for (Region* region : {us.get(), sa.get(), eu.get(), ap.get()})
+    region->create_table(cells);
+  // Both receivers first hold the same versions, concurrent with us's: the merges below take
+  // both kinds of path (the remote state winning whole, and a merge of the two).
+  sa->put({"users", user("1", "older")}, 900);
+  sa->update({"cells", key("3"), set_attribute("m", "y")}, 901);
+  for (Region* receiver : {eu.get(), ap.get()})
+    receiver->apply_remote_batch("sa-east-1", sa->local_changes_after(0, 10), 950);
+  us->put({"users", user("1", "ann")}, 1000);
+  us->put({"users", user("2", "bob")}, 1001);
+  us->update({"cells", key("3"), set_attribute("n", "x")}, 1002);
+  us->delete_item({"users", key("2")}, 1003);
+  std::vector<ChangeRecord> with_texts = us->local_changes_after(0, 100);
+  REQUIRE(with_texts.size() == 4);
+  std::vector<ChangeRecord> without = with_texts;
+  for (ChangeRecord& r : without)
+    r.texts.reset();
+  eu->apply_remote_batch("us-east-1", with_texts, 2000);
+  ap->apply_remote_batch("us-east-1", without, 2000);
+  for (const char* table : {"users", "cells"})
+    CHECK(eu->table_digest(table) == ap->table_digest(table));
+  auto rows = [](const std::string& path) {
+    sql::Database db(path);
+    sql::Statement s(db,
+                     "SELECT key || document || state FROM items UNION ALL SELECT key || "
+                     "COALESCE(old_image, '-') || COALESCE(new_image, '-') FROM stream WHERE "
+                     "is_local = 0");
+    std::vector<std::string> out;
+    while (s.step())
+      out.push_back(s.column_text(0));
+    return out;
+  };
+  eu.reset();
+  ap.reset();
+  const std::vector<std::string> eu_rows = rows(dir.file("eu-west-1.db"));
+  CHECK(eu_rows.size() == 9);  // 3 items, 2 + 4 replicated stream records
+  CHECK(eu_rows == rows(dir.file("ap-south-1.db")));
 }
 
 TEST_CASE("a snapshot seeds a new replica that then catches up") {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/decimal.h"
+#include "model/json_text.h"
 #include "replicator/protocol.capnp.h"
 
 using namespace gtsim;
@@ -65,6 +66,27 @@ TEST_CASE("wire round-trips every peer message") {
   CHECK(round_trip(batch) == PeerMessage(batch));
   CHECK(round_trip(Ack{99}) == PeerMessage(Ack{99}));
   CHECK(round_trip(Heartbeat{-5, 12}) == PeerMessage(Heartbeat{-5, 12}));
+}
+
+TEST_CASE("wire records keep the texts they were decoded from and are encoded from theirs") {
+  ChangeBatch batch{"us-east-1", {sample_record(1, false), sample_record(2, true)}};
+  auto decoded = std::get<ChangeBatch>(round_trip(batch));
+  REQUIRE(decoded.records.size() == 2);
+  for (const ChangeRecord& r : decoded.records) {
+    REQUIRE(r.texts);
+    CHECK(r.texts->key == item_json_text(r.key));
+    CHECK(r.texts->state == state_metadata_json_text(r.state));
+    CHECK(r.texts->new_image ==
+          (r.state.document ? std::optional(item_json_text(*r.state.document)) : std::nullopt));
+  }
+  // A record's texts go out as they are, without encoding its key and state again.
+  ChangeRecord spaced = sample_record(3, false);
+  spaced.texts = std::make_shared<const ChangeTexts>(ChangeTexts{
+      R"({"id": {"S": "42"}})", state_metadata_json_text(spaced.state), R"({"id": {"S": "42"}})"});
+  auto sent = std::get<ChangeBatch>(round_trip(ChangeBatch{"us-east-1", {spaced}}));
+  CHECK(sent.records.at(0).texts->key == R"({"id": {"S": "42"}})");
+  CHECK(sent.records.at(0).texts->new_image == R"({"id": {"S": "42"}})");
+  CHECK(sent.records.at(0).state.document == Item{{"id", AttributeValue("42")}});
 }
 
 TEST_CASE("wire round-trips batches that outgrow the first segment sized for them") {
