@@ -248,20 +248,25 @@ TEST_CASE("sequence numbers go on after a trim emptied the stream and a reopen")
   CHECK(stream[0].stream_seq == 4);
 }
 
-// applied_log's rows, every column, in the order applied.
-std::vector<std::string> apply_log(const std::string& path) {
+// The first column of every row `query` returns from the file at `path`.
+std::vector<std::string> column_texts(const std::string& path, const std::string& query) {
   sql::Database db(path);
-  sql::Statement rows(db,
-                      "SELECT origin || '#' || origin_seq || ' ' || table_name || ' ' || key || "
-                      "' ' || timestamp_us || ' ' || commit_true_us || ' ' || applied_true_us || "
-                      "' ' || classification || ' ' || changed || ' ' || "
-                      "COALESCE(lost_origin || '#' || lost_seq || '@' || lost_timestamp_us, '-') "
-                      "|| ' ' || resurrected FROM applied_log ORDER BY applied_true_us, origin, "
-                      "origin_seq");
+  sql::Statement rows(db, query);
   std::vector<std::string> out;
   while (rows.step())
     out.push_back(rows.column_text(0));
   return out;
+}
+
+// applied_log's rows, every column, in the order applied.
+std::vector<std::string> apply_log(const std::string& path) {
+  return column_texts(
+      path,
+      "SELECT origin || '#' || origin_seq || ' ' || table_name || ' ' || key || ' ' || "
+      "timestamp_us || ' ' || commit_true_us || ' ' || applied_true_us || ' ' || classification "
+      "|| ' ' || changed || ' ' || COALESCE(lost_origin || '#' || lost_seq || '@' || "
+      "lost_timestamp_us, '-') || ' ' || resurrected FROM applied_log ORDER BY applied_true_us, "
+      "origin, origin_seq");
 }
 
 TEST_CASE("the apply log keeps every apply, streamed or not, through a trim") {
@@ -369,15 +374,10 @@ TEST_CASE("a record applied with its texts stores what encoding it would") {
   for (const char* table : {"users", "cells"})
     CHECK(eu->table_digest(table) == ap->table_digest(table));
   auto rows = [](const std::string& path) {
-    sql::Database db(path);
-    sql::Statement s(db,
-                     "SELECT key || document || state FROM items UNION ALL SELECT key || "
-                     "COALESCE(old_image, '-') || COALESCE(new_image, '-') FROM stream WHERE "
-                     "is_local = 0");
-    std::vector<std::string> out;
-    while (s.step())
-      out.push_back(s.column_text(0));
-    return out;
+    return column_texts(path,
+                        "SELECT key || document || state FROM items UNION ALL SELECT key || "
+                        "COALESCE(old_image, '-') || COALESCE(new_image, '-') FROM stream WHERE "
+                        "is_local = 0");
   };
   eu.reset();
   ap.reset();
