@@ -20,13 +20,13 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
-#include "cli/recent_lag.h"
 #include "cli/run_setup.h"
 #include "cli/serve_control.h"
 #include "model/errors.h"
 #include "replicator/region_server.h"
 #include "scenarios/parser.h"
 #include "scenarios/process_cluster.h"
+#include "scenarios/recent_lag.h"
 #include "scenarios/report_summary.h"
 #include "scenarios/runner.h"
 
@@ -145,7 +145,7 @@ class StatusLine {
     const int64_t now = replication::true_now_us();
     if (now - last_us_ < kStatusRefreshUs) return;
     last_us_ = now;
-    const RecentLag lag = recent_lag(files_, now - kLagWindowUs);
+    const scenarios::RecentLag lag = scenarios::recent_lag(files_, now - kLagWindowUs);
     std::string text = fmt::format("{:>8.1f} s  ", double(progress.now_us) / 1e6);
     if (lag.count == 0) {
       text += "no record replicated in the last 5 s";

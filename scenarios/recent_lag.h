@@ -10,7 +10,7 @@
 #include <map>
 #include <string>
 
-namespace gtsim {
+namespace gtsim::scenarios {
 
 struct RecentLag {
   int64_t count = 0;   // records applied in the window, over all links
@@ -20,7 +20,9 @@ struct RecentLag {
 };
 
 // The lag of the records applied at true time >= since_true_us (the region files' clock) in the
-// files of `region_files` (region name -> SQLite file).
+// files of `region_files` (region name -> SQLite file). It reads the stream backwards from its
+// end to the first record before the window, so a refresh costs the window's records, not the
+// whole file's.
 RecentLag recent_lag(const std::map<std::string, std::string>& region_files, int64_t since_true_us);
 
-}  // namespace gtsim
+}  // namespace gtsim::scenarios
