@@ -862,14 +862,9 @@ TrimResult Region::trim(int64_t now_us) {
         "applied_true_us < ?2 GROUP BY table_name");
     note.bind(1, name).bind(2, now_us - spec.stream_retention_us).bind(3, now_us).run();
     // Their applies stay in applied_log, which is never trimmed (the report reads it).
-    sql::Statement keep_applies(
-        *db_,
-        "INSERT INTO applied_unstreamed (origin, origin_seq, table_name, key, timestamp_us, "
-        "commit_true_us, applied_true_us, classification, changed, lost_origin, lost_seq, "
-        "lost_timestamp_us, resurrected) SELECT origin, origin_seq, table_name, key, "
-        "timestamp_us, commit_true_us, applied_true_us, classification, 1, lost_origin, "
-        "lost_seq, lost_timestamp_us, resurrected FROM stream WHERE table_name = ?1 AND "
-        "applied_true_us < ?2 AND is_local = 0");
+    sql::Statement keep_applies(*db_,
+                                "INSERT INTO applied_unstreamed SELECT * FROM streamed_applies "
+                                "WHERE table_name = ?1 AND applied_true_us < ?2");
     keep_applies.bind(1, name).bind(2, now_us - spec.stream_retention_us).run();
     sql::Statement trim_stream(*db_,
                                "DELETE FROM stream WHERE table_name = ?1 AND applied_true_us < ?2");

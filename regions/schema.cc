@@ -72,16 +72,15 @@ CREATE TABLE applied_unstreamed (
   lost_seq          INTEGER,
   lost_timestamp_us INTEGER,
   resurrected       INTEGER NOT NULL);
--- Every remote change applied here, one row per origin and origin_seq: a record that changed the
--- item has its stream record and needs no second row (docs/region-file.md).
-CREATE VIEW applied_log AS
+-- The applies the stream holds, with applied_unstreamed's columns: a replicated record exists only
+-- for an apply that changed the item.
+CREATE VIEW streamed_applies AS
   SELECT origin, origin_seq, table_name, key, timestamp_us, commit_true_us, applied_true_us,
          classification, 1 AS changed, lost_origin, lost_seq, lost_timestamp_us, resurrected
-  FROM stream WHERE is_local = 0
-  UNION ALL
-  SELECT origin, origin_seq, table_name, key, timestamp_us, commit_true_us, applied_true_us,
-         classification, changed, lost_origin, lost_seq, lost_timestamp_us, resurrected
-  FROM applied_unstreamed;
+  FROM stream WHERE is_local = 0;
+-- Every remote change applied here, one row per origin and origin_seq (docs/region-file.md).
+CREATE VIEW applied_log AS
+  SELECT * FROM streamed_applies UNION ALL SELECT * FROM applied_unstreamed;
 CREATE TABLE purged_tombstones (
   table_name     TEXT NOT NULL,
   pk             TEXT NOT NULL,
