@@ -33,6 +33,15 @@ TEST_CASE("gtsim bench --quick at a tiny size prints every section with finite r
   CHECK(WEXITSTATUS(status) == 0);
   CHECK_FALSE(fs::exists(dir));  // the work directory is removed without --keep
 
+  // The allocator the figures were measured with, as the build chose it and gtsim found it.
+  std::smatch allocator;
+  REQUIRE(std::regex_search(output, allocator, std::regex(R"(^gtsim bench .*, allocator: (.*))")));
+  if (GTSIM_EXPECT_TCMALLOC) {
+    CHECK(std::regex_match(allocator[1].str(), std::regex(R"(tcmalloc \(gperftools [0-9.]+\))")));
+  } else {
+    CHECK(allocator[1].str() == "the default malloc");
+  }
+
   // Finite ratios per section.
   std::map<std::string, int> ratios;
   std::string section;
