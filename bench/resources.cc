@@ -14,7 +14,28 @@
 
 #include "model/errors.h"
 
+// tcmalloc's extension API, there when the executable links tcmalloc (GTSIM_TCMALLOC in
+// CMakeLists.txt). Weak, so that the benchmarks run under whatever allocator gtsim has.
+extern "C" {
+const char* tc_version(int* major, int* minor, const char** patch) __attribute__((weak));
+int MallocExtension_GetNumericProperty(const char* property, size_t* value) __attribute__((weak));
+void MallocExtension_ReleaseFreeMemory() __attribute__((weak));
+}
+
 namespace gtsim::bench {
+
+std::string allocator_name() {
+  if (tc_version == nullptr) return "the default malloc";
+  // Linked is not enough: tcmalloc serves malloc only if it comes before the C library.
+  const std::string version = tc_version(nullptr, nullptr, nullptr);
+  size_t allocated = 0;
+  if (MallocExtension_GetNumericProperty != nullptr &&
+      MallocExtension_GetNumericProperty("generic.current_allocated_bytes", &allocated) &&
+      allocated > 0) {
+    return "tcmalloc (" + version + ")";
+  }
+  return "the default malloc (tcmalloc of " + version + " is linked but does not serve it)";
+}
 
 int64_t peak_rss_bytes(int pid) {
   std::ifstream status(fmt::format("/proc/{}/status", pid));
@@ -40,6 +61,7 @@ int64_t run_in_child(const std::function<void()>& body) {
   // The child's resident set starts with the pages it shares with this process: hand the heap
   // earlier benchmarks freed back to the kernel first, so that they are not counted.
   ::malloc_trim(0);
+  if (MallocExtension_ReleaseFreeMemory != nullptr) MallocExtension_ReleaseFreeMemory();
   const pid_t pid = ::fork();
   if (pid < 0) throw DynamoError(ErrorType::kInternal, "cannot fork a benchmark child");
   if (pid == 0) {

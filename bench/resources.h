@@ -30,9 +30,15 @@ int64_t peak_rss_bytes(int pid);
 int64_t sqlite_file_bytes(const std::string& path);
 // Runs `body` in a forked child and returns the child's peak resident set size in bytes, so that
 // one benchmark's memory is not mixed with what this process held before. The child's figure
-// includes the pages it inherited still resident (a few MB for gtsim itself).
+// includes the pages it inherited still resident: a few MB for gtsim itself, and under tcmalloc
+// the small objects earlier benchmarks freed into its caches, which it does not hand back.
 int64_t run_in_child(const std::function<void()>& body);
 
 std::string megabytes(int64_t bytes);
+
+// The allocator serving malloc in this process, for the figures' header: "tcmalloc (gperftools
+// 2.10)" when gtsim links tcmalloc (CMakeLists.txt, GTSIM_TCMALLOC), else "the default malloc"
+// (the C library's, or a sanitizer's). Figures under different allocators are not comparable.
+std::string allocator_name();
 
 }  // namespace gtsim::bench

@@ -9,11 +9,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
-#ifdef GTSIM_TCMALLOC
-#include <gperftools/malloc_extension_c.h>
-#include <gperftools/tcmalloc.h>
-#endif
-
+#include "bench/resources.h"
 #include "bench/suite.h"
 #include "cli/commands.h"
 #include "model/errors.h"
@@ -41,23 +37,6 @@ std::string timestamp() {
   return text;
 }
 
-// The allocator the figures were measured with: a build without tcmalloc (a sanitizer build, or
-// GTSIM_TCMALLOC=OFF) is not comparable with one with it (docs/benchmarks.md). Linked is not
-// enough: tcmalloc serves malloc only if it comes before the C library, so it is asked.
-std::string allocator_name() {
-#ifdef GTSIM_TCMALLOC
-  size_t allocated = 0;
-  std::string version = tc_version(nullptr, nullptr, nullptr);
-  if (MallocExtension_GetNumericProperty("generic.current_allocated_bytes", &allocated) &&
-      allocated > 0) {
-    return "tcmalloc (" + version + ")";
-  }
-  return "the default malloc (tcmalloc of " + version + " is linked but does not serve it)";
-#else
-  return "the default malloc";
-#endif
-}
-
 void run_bench(const BenchArgs& args) {
   bench::BenchContext context;
   context.sizes = (args.full ? bench::BenchSizes::full() : bench::BenchSizes::quick());
@@ -74,7 +53,7 @@ void run_bench(const BenchArgs& args) {
   context.binary = fs::read_symlink("/proc/self/exe").string();
   fmt::print("gtsim bench ({}{}) in {}, allocator: {}\n", args.full ? "--full" : "--quick",
              args.scale != 1 ? fmt::format(" --scale {}", args.scale) : "", dir.string(),
-             allocator_name());
+             bench::allocator_name());
   try {
     bench::run_suite(context, args.names);
   } catch (const DynamoError& e) {
