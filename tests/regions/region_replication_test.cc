@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <memory>
 #include <random>
 #include <utility>
 
@@ -27,12 +28,16 @@ void deliver(Region& to, Region& from, int64_t now, size_t count = 1000) {
   to.apply_remote_batch(from.name(), from.local_changes_after(cursor, count), now);
 }
 
+// Two regions of the users table in one directory, as most tests here begin.
+struct TwoRegions {
+  TempDir dir;
+  std::unique_ptr<Region> us = open_region(dir, "us-east-1");
+  std::unique_ptr<Region> eu = open_region(dir, "eu-west-1");
+};
+
 }  // namespace
 
-TEST_CASE("apply classifies remote versions and logs them") {
-  TempDir dir;
-  auto us = open_region(dir, "us-east-1");
-  auto eu = open_region(dir, "eu-west-1");
+TEST_CASE_FIXTURE(TwoRegions, "apply classifies remote versions and logs them") {
   us->put({"users", user("1", "alice")}, 1000);
   deliver(*eu, *us, 1500);
   // A causally later write from eu supersedes; concurrent writes conflict.
@@ -76,10 +81,7 @@ TEST_CASE("apply classifies remote versions and logs them") {
                      "lost_origin = 'eu-west-1' AND applied_true_us - commit_true_us = 1000") == 1);
 }
 
-TEST_CASE("changes to a table the region holds no replica of pass by") {
-  TempDir dir;
-  auto us = open_region(dir, "us-east-1");
-  auto eu = open_region(dir, "eu-west-1");
+TEST_CASE_FIXTURE(TwoRegions, "changes to a table the region holds no replica of pass by") {
   TableSpec local_only = users_table();
   local_only.name = "local_only";
   us->create_table(local_only);
@@ -92,10 +94,7 @@ TEST_CASE("changes to a table the region holds no replica of pass by") {
   CHECK(eu->get({"users", key("2")}).item == user("2", "y"));
 }
 
-TEST_CASE("a delete beats an older concurrent put through its tombstone") {
-  TempDir dir;
-  auto us = open_region(dir, "us-east-1");
-  auto eu = open_region(dir, "eu-west-1");
+TEST_CASE_FIXTURE(TwoRegions, "a delete beats an older concurrent put through its tombstone") {
   us->put({"users", user("1", "alice")}, 1000);
   deliver(*eu, *us, 1100);
   us->put({"users", user("1", "older")}, 2000);
@@ -226,10 +225,8 @@ TEST_CASE("a region reopened after a purge still reports the resurrection") {
   CHECK(outcomes[0].resurrected);
 }
 
-TEST_CASE("sequence numbers go on after a trim emptied the stream and a reopen") {
-  TempDir dir;
-  auto us = open_region(dir, "us-east-1");
-  auto eu = open_region(dir, "eu-west-1");
+TEST_CASE_FIXTURE(TwoRegions,
+                  "sequence numbers go on after a trim emptied the stream and a reopen") {
   us->put({"users", user("1", "a")}, 1000);
   us->put({"users", user("2", "b")}, 2000);
   eu->put({"users", user("3", "c")}, 2500);
@@ -269,10 +266,7 @@ std::vector<std::string> apply_log(const std::string& path) {
       "origin, origin_seq");
 }
 
-TEST_CASE("the apply log keeps every apply, streamed or not, through a trim") {
-  TempDir dir;
-  auto us = open_region(dir, "us-east-1");
-  auto eu = open_region(dir, "eu-west-1");
+TEST_CASE_FIXTURE(TwoRegions, "the apply log keeps every apply, streamed or not, through a trim") {
   eu->put({"users", user("1", "older")}, 1000);
   us->put({"users", user("1", "newer")}, 1001);
   eu->put({"users", user("2", "b")}, 1002);
@@ -386,10 +380,7 @@ TEST_CASE("a record applied with its texts stores what encoding it would") {
   CHECK(eu_rows == rows(dir.file("ap-south-1.db")));
 }
 
-TEST_CASE("a snapshot seeds a new replica that then catches up") {
-  TempDir dir;
-  auto us = open_region(dir, "us-east-1");
-  auto eu = open_region(dir, "eu-west-1");
+TEST_CASE_FIXTURE(TwoRegions, "a snapshot seeds a new replica that then catches up") {
   us->put({"users", user("1", "alice")}, 1000);
   eu->put({"users", user("2", "bob")}, 1001);
   deliver(*us, *eu, 1500);
