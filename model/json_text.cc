@@ -376,6 +376,12 @@ class ItemReader {
     expect('"');
     std::string out;
     while (true) {
+      // Printable ASCII other than the quote and the backslash is copied a run at a time: most
+      // strings (names, numbers, keys) are nothing else.
+      const size_t run = pos_;
+      while (pos_ < text_.size() && plain(static_cast<unsigned char>(text_[pos_])))
+        ++pos_;
+      out.append(text_, run, pos_ - run);
       if (pos_ >= text_.size()) fail("unterminated string");
       const unsigned char c = static_cast<unsigned char>(text_[pos_]);
       if (c == '"') {
@@ -385,14 +391,13 @@ class ItemReader {
       if (c < 0x20) fail("control character in string");
       if (c == '\\') {
         escape(out);
-      } else if (c < 0x80) {
-        out += static_cast<char>(c);
-        ++pos_;
       } else {
         utf8_sequence(out);
       }
     }
   }
+
+  static bool plain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
 
   void escape(std::string& out) {
     if (pos_ + 1 >= text_.size()) fail("unterminated escape");
