@@ -276,7 +276,7 @@ std::pair<std::string, std::string> Region::encode_key(const TableSpec& spec,
 std::optional<Region::Stored> Region::load(const std::string& table, const std::string& pk,
                                            const std::string& sk) {
   sql::Statement& s = statements_->load_item;
-  s.bind(1, table).bind(2, pk).bind(3, sk);
+  s.bind_held(1, table).bind_held(2, pk).bind_held(3, sk);
   std::optional<Stored> out;
   if (s.step()) {
     out.emplace();
@@ -294,9 +294,10 @@ void Region::store(const std::string& table, const Key& key, const Stored& store
   auto [pk, sk] = encode_key(spec, key);
   const Version& v = stored.state.version;
   sql::Statement& s = statements_->upsert_item;
-  s.bind(1, table).bind(2, pk).bind(3, sk).bind(4, encoded.key).bind(5, encoded.new_document);
-  s.bind(6, v.id.origin).bind(7, static_cast<int64_t>(v.id.seq)).bind(8, v.timestamp_us);
-  s.bind(9, encoded.metadata);
+  s.bind_held(1, table).bind_held(2, pk).bind_held(3, sk).bind_held(4, encoded.key);
+  s.bind_held(5, encoded.new_document).bind_held(6, v.id.origin);
+  s.bind(7, static_cast<int64_t>(v.id.seq)).bind(8, v.timestamp_us);
+  s.bind_held(9, encoded.metadata);
   if (stored.deleted_true_us) {
     s.bind(10, *stored.deleted_true_us);
   } else {
@@ -310,19 +311,20 @@ void Region::append_stream(const std::string& table, const Encoded& encoded, con
                            std::optional<VersionId> overwrote, const ApplyOutcome* applied) {
   const bool local = applied == nullptr;
   sql::Statement& s = statements_->insert_stream;
-  s.bind(1, table).bind(2, encoded.key);
-  s.bind(3, stream_event_name(event_for(encoded.old_document, encoded.new_document)));
-  s.bind(4, encoded.old_document).bind(5, encoded.new_document);
-  s.bind(6, cause.id.origin).bind(7, static_cast<int64_t>(cause.id.seq));
+  s.bind_held(1, table).bind_held(2, encoded.key);
+  s.bind_held(3, stream_event_name(event_for(encoded.old_document, encoded.new_document)));
+  s.bind_held(4, encoded.old_document).bind_held(5, encoded.new_document);
+  s.bind_held(6, cause.id.origin).bind(7, static_cast<int64_t>(cause.id.seq));
   s.bind(8, cause.timestamp_us).bind(9, commit_true_us).bind(10, now_us);
   s.bind(11, int64_t{local ? 1 : 0});
-  s.bind(12, local ? std::optional(encoded.metadata) : std::nullopt);
+  if (local)
+    s.bind_held(12, encoded.metadata);  // what shippers send; a replicated record's is NULL
   if (overwrote) {
-    s.bind(13, overwrote->origin).bind(14, static_cast<int64_t>(overwrote->seq));
+    s.bind_held(13, overwrote->origin).bind(14, static_cast<int64_t>(overwrote->seq));
   }
   s.bind(15, static_cast<int64_t>(last_stream_seq_ + 1));
   if (applied) {
-    s.bind(16, classification_name(applied->classification));
+    s.bind_held(16, classification_name(applied->classification));
     bind_lost(s, 17, applied->lost);
     s.bind(20, int64_t{applied->resurrected ? 1 : 0});
   }

@@ -8,9 +8,14 @@
 namespace gtsim::sql {
 namespace {
 
+// SQLite's last error on `db`, while running `what`: read it before any other call on `db`.
+DynamoError error(sqlite3* db, std::string_view what) {
+  return DynamoError(ErrorType::kInternal, "SQLite: " + std::string(sqlite3_errmsg(db)) +
+                                               " (in: " + std::string(what) + ")");
+}
+
 [[noreturn]] void fail(sqlite3* db, std::string_view what) {
-  throw DynamoError(ErrorType::kInternal, "SQLite: " + std::string(sqlite3_errmsg(db)) +
-                                              " (in: " + std::string(what) + ")");
+  throw error(db, what);
 }
 
 // Unless told otherwise before its first use, SQLite counts every allocation under a global
@@ -132,15 +137,27 @@ Statement& Statement::bind(int index, int64_t value) {
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
-  if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
-                        SQLITE_TRANSIENT) != SQLITE_OK) {
-    fail(db_.handle(), sql_);
-  }
-  return *this;
+  return bind_text(index, text, SQLITE_TRANSIENT);
 }
 
 Statement& Statement::bind(int index, const std::optional<std::string>& text) {
   return text ? bind(index, std::string_view(*text)) : bind_null(index);
+}
+
+Statement& Statement::bind_held(int index, std::string_view text) {
+  return bind_text(index, text, SQLITE_STATIC);
+}
+
+Statement& Statement::bind_held(int index, const std::optional<std::string>& text) {
+  return text ? bind_held(index, std::string_view(*text)) : bind_null(index);
+}
+
+Statement& Statement::bind_text(int index, std::string_view text, void (*destructor)(void*)) {
+  if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), destructor) !=
+      SQLITE_OK) {
+    fail_and_reset();
+  }
+  return *this;
 }
 
 Statement& Statement::bind_null(int index) {
@@ -152,7 +169,14 @@ bool Statement::step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  fail(db_.handle(), sql_);
+  fail_and_reset();
+}
+
+void Statement::fail_and_reset() {
+  // The caller's next use may not bind every parameter again: none may point at its texts.
+  DynamoError failure = error(db_.handle(), sql_);
+  reset();
+  throw failure;
 }
 
 void Statement::run() {

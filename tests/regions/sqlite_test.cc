@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "model/errors.h"
 #include "tests/support/temp_dir.h"
 
 using namespace gtsim;
@@ -72,4 +73,27 @@ TEST_CASE("grouped commits keep each transaction and roll back a failed one alon
   CHECK(rows_in(path) == 4);
   sql::Database reopened(path);
   CHECK(reopened.query_int("SELECT COUNT(*) FROM t WHERE id = 2") == 0);
+}
+
+TEST_CASE("held texts are stored as bound, and a failed step leaves no binding behind") {
+  TempDir dir;
+  sql::Database db(dir.file("held.db"));
+  db.exec("CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT)");
+  sql::Statement put(db, "INSERT INTO kv (k, v) VALUES (?1, ?2)");
+  {
+    const std::string k = "a", v = "first";
+    put.bind_held(1, k).bind_held(2, v).run();
+  }
+  {
+    const std::string k = "a", v = "second";
+    put.bind_held(1, k).bind_held(2, v);
+    CHECK_THROWS_AS(put.step(), DynamoError);  // "a" is taken
+  }
+  // The failed step reset the statement: it can be bound again, and the texts that went out of
+  // scope are bound no more (the parameter left unbound is NULL).
+  const std::string k = "b";
+  put.bind_held(1, k).run();
+  CHECK(db.query_int("SELECT COUNT(*) FROM kv WHERE k = 'a' AND v = 'first'") == 1);
+  CHECK(db.query_int("SELECT COUNT(*) FROM kv WHERE k = 'b' AND v IS NULL") == 1);
+  CHECK(db.query_int("SELECT COUNT(*) FROM kv") == 2);
 }
