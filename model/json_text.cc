@@ -23,18 +23,25 @@ void append_array(const Range& range, std::string& out, Write write) {
   out += ']';
 }
 
-// An item or an M value's map (the same type): {"name":{"S":"x"},...}.
-void append_object(const Item& attributes, std::string& out) {
+// An object of a map's members, in the map's order (nlohmann's too: its objects are std::maps).
+template <typename Map, typename Write>
+void append_members(const Map& members, std::string& out, Write write) {
   out += '{';
   bool first = true;
-  for (const auto& [name, value] : attributes) {
+  for (const auto& [name, value] : members) {
     if (!first) out += ',';
     first = false;
     append_json_string(name, out);
     out += ':';
-    append_json_text(value, out);
+    write(value);
   }
   out += '}';
+}
+
+// An item or an M value's map (the same type): {"name":{"S":"x"},...}.
+void append_object(const Item& attributes, std::string& out) {
+  append_members(attributes, out,
+                 [&](const AttributeValue& value) { append_json_text(value, out); });
 }
 
 }  // namespace
@@ -90,6 +97,37 @@ void append_json_string(std::string_view text, std::string& out) {
     }
   }
   out += '"';
+}
+
+void append_json_dump(const nlohmann::json& value, std::string& out) {
+  using Type = nlohmann::json::value_t;
+  switch (value.type()) {
+    case Type::object:
+      append_members(value.get_ref<const nlohmann::json::object_t&>(), out,
+                     [&](const nlohmann::json& member) { append_json_dump(member, out); });
+      return;
+    case Type::array:
+      append_array(value.get_ref<const nlohmann::json::array_t&>(), out,
+                   [&](const nlohmann::json& element) { append_json_dump(element, out); });
+      return;
+    case Type::string:
+      append_json_string(value.get_ref<const std::string&>(), out);
+      return;
+    case Type::boolean:
+      out += value.get<bool>() ? "true" : "false";
+      return;
+    case Type::null:
+      out += "null";
+      return;
+    case Type::number_integer:
+      out += std::to_string(value.get<int64_t>());
+      return;
+    case Type::number_unsigned:
+      out += std::to_string(value.get<uint64_t>());
+      return;
+    default:  // floats, in nlohmann's shortest round-trip form; binary and discarded values
+      out += value.dump();
+  }
 }
 
 void append_json_text(const AttributeValue& value, std::string& out) {

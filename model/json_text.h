@@ -11,12 +11,16 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "model/attribute_value.h"
 
 namespace gtsim {
 
 // Appends `text` as a JSON string literal, quotes included.
 void append_json_string(std::string_view text, std::string& out);
+// Appends value.dump(), the same bytes, at a fraction of its cost: the history's lines.
+void append_json_dump(const nlohmann::json& value, std::string& out);
 // Appends value.to_json().dump().
 void append_json_text(const AttributeValue& value, std::string& out);
 // item_to_json(item).dump().

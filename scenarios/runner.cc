@@ -170,7 +170,11 @@ class Runner {
     return result_.interrupted || halted_;
   }
 
-  void write(const json& event) { write_line(event.dump()); }
+  void write(const json& event) {
+    std::string text;
+    append_json_dump(event, text);
+    write_line(text);
+  }
   void write_line(const std::string& text) { history_ << text << '\n'; }
 
   void step_failed(const Step& step, const std::string& message) {
@@ -245,7 +249,8 @@ class Runner {
     append_json_string(operation, text);
     text += R"(,"region":)";
     append_json_string(region, text);
-    text += R"(,"request":)" + request.dump();
+    text += R"(,"request":)";
+    append_json_dump(request, text);
     text += line ? R"(,"source":"step")" : R"(,"source":"workload")";
     text += R"(,"true_us":)" + std::to_string(cluster_.now_us()) + "}";
     write_line(text);
@@ -254,7 +259,8 @@ class Runner {
       outcome.response = cluster_.call(region, operation, request);
       text = R"({"event":"ok","op":)" + std::to_string(op) + R"(,"region":)";
       append_json_string(region, text);
-      text += R"(,"response":)" + outcome.response->dump();
+      text += R"(,"response":)";
+      append_json_dump(*outcome.response, text);
       text += R"(,"true_us":)" + std::to_string(cluster_.now_us()) + "}";
       write_line(text);
     } catch (const DynamoError& e) {

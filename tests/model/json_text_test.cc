@@ -90,6 +90,57 @@ TEST_CASE("item JSON text is what nlohmann dumps, for 2000 random items") {
   }
 }
 
+// Trees of every kind of nlohmann value: integers of both signs and past int64, floats of every
+// form dump() gives them (exponents, -0.0, whole numbers), texts JSON escapes.
+nlohmann::json random_tree(std::mt19937& rng, int depth) {
+  static const double kFloats[] = {0.1, -0.0, 1.0, 1e300, -2.5e-8, 123456.789, 1e21, 3.0e-310};
+  switch (rng() % (depth > 0 ? 9 : 7)) {
+    case 0:
+      return random_text(rng);
+    case 1:
+      return static_cast<int64_t>(rng()) - static_cast<int64_t>(rng()) * 4096;
+    case 2:
+      return static_cast<uint64_t>(rng()) << 33 | 1;  // past int64's maximum half the time
+    case 3:
+      return kFloats[rng() % std::size(kFloats)];
+    case 4:
+      return rng() % 2 == 0;
+    case 5:
+      return nullptr;
+    case 6:
+      return nlohmann::json::object();
+    case 7: {
+      nlohmann::json array = nlohmann::json::array();
+      for (size_t n = rng() % 4; n > 0; --n)
+        array.push_back(random_tree(rng, depth - 1));
+      return array;
+    }
+    default: {
+      nlohmann::json object = nlohmann::json::object();
+      for (size_t n = rng() % 4; n > 0; --n)
+        object[random_text(rng)] = random_tree(rng, depth - 1);
+      return object;
+    }
+  }
+}
+
+TEST_CASE("a JSON tree appended directly is what nlohmann dumps, for 2000 random trees") {
+  std::mt19937 rng(20261127);
+  for (int i = 0; i < 2000; ++i) {
+    const nlohmann::json tree = random_tree(rng, 4);
+    std::string out = "x";  // appended to, not replaced
+    append_json_dump(tree, out);
+    REQUIRE(out == "x" + tree.dump());
+  }
+}
+
+TEST_CASE("a JSON tree with a string that is not UTF-8 is refused as nlohmann refuses it") {
+  const nlohmann::json tree = {{"ok", "fine"}, {"bad", std::string("a\xff")}};
+  std::string out;
+  CHECK_THROWS_AS(tree.dump(), nlohmann::json::type_error);
+  CHECK_THROWS_AS(append_json_dump(tree, out), nlohmann::json::type_error);
+}
+
 TEST_CASE("item JSON text escapes control characters as nlohmann does") {
   Item item{{"k", std::string("a\"b\\c\nd\x01\x7f")}};
   CHECK(item_json_text(item) == R"({"k":{"S":"a\"b\\c\nd\u0001)"
