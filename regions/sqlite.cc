@@ -132,7 +132,7 @@ Statement::~Statement() {
 }
 
 Statement& Statement::bind(int index, int64_t value) {
-  if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) fail(db_.handle(), sql_);
+  if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) fail_and_reset();
   return *this;
 }
 
@@ -161,7 +161,7 @@ Statement& Statement::bind_text(int index, std::string_view text, void (*destruc
 }
 
 Statement& Statement::bind_null(int index) {
-  if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) fail(db_.handle(), sql_);
+  if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) fail_and_reset();
   return *this;
 }
 
