@@ -6,6 +6,7 @@
 #include <string>
 
 #include "model/errors.h"
+#include "regions/schema.h"
 #include "tests/support/temp_dir.h"
 
 using namespace gtsim;
@@ -96,4 +97,14 @@ TEST_CASE("held texts are stored as bound, and a failed step leaves no binding b
   CHECK(db.query_int("SELECT COUNT(*) FROM kv WHERE k = 'a' AND v = 'first'") == 1);
   CHECK(db.query_int("SELECT COUNT(*) FROM kv WHERE k = 'b' AND v IS NULL") == 1);
   CHECK(db.query_int("SELECT COUNT(*) FROM kv") == 2);
+}
+
+TEST_CASE("region files are prepared without zeroing freed space, in either file mode") {
+  TempDir dir;
+  for (FileMode mode : {FileMode::kShared, FileMode::kPrivate}) {
+    const std::string path = dir.file(mode == FileMode::kShared ? "shared.db" : "private.db");
+    sql::Database db(path);
+    CHECK(schema::prepare(db, path, "us-east-1", mode) == "us-east-1");
+    CHECK(db.query_int("PRAGMA secure_delete") == 0);
+  }
 }
