@@ -81,6 +81,21 @@ TEST_CASE_FIXTURE(TwoRegions, "apply classifies remote versions and logs them") 
                      "lost_origin = 'eu-west-1' AND applied_true_us - commit_true_us = 1000") == 1);
 }
 
+TEST_CASE_FIXTURE(TwoRegions, "every batch saves its cursor in the file, the first and the later") {
+  for (int i = 0; i < 3; ++i) {
+    eu->put({"users", user(std::to_string(i), "n")}, 1000 + i);
+    deliver(*us, *eu, 1500 + i);
+  }
+  us.reset();
+  us = Region::open(dir.file("us-east-1.db"), "us-east-1", {}, 2000);
+  CHECK(us->applied_cursor("eu-west-1") == 3);
+  eu->put({"users", user("3", "n")}, 2500);
+  deliver(*us, *eu, 3000);
+  us.reset();
+  us = Region::open(dir.file("us-east-1.db"), "us-east-1", {}, 3500);
+  CHECK(us->applied_cursor("eu-west-1") == 4);
+}
+
 TEST_CASE_FIXTURE(TwoRegions, "changes to a table the region holds no replica of pass by") {
   TableSpec local_only = users_table();
   local_only.name = "local_only";
