@@ -11,6 +11,12 @@
 namespace gtsim {
 namespace {
 
+// A character JSON strings hold as it is: printable ASCII other than the quote and the backslash.
+// Most strings (names, numbers, keys) hold nothing else.
+bool plain_in_json_string(unsigned char c) {
+  return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
 template <typename Range, typename Write>
 void append_array(const Range& range, std::string& out, Write write) {
   out += '[';
@@ -50,12 +56,13 @@ void append_json_string(std::string_view text, std::string& out) {
   static constexpr char kHex[] = "0123456789abcdef";
   bool plain = true;  // nothing to escape: most names and values
   for (unsigned char c : text) {
+    if (plain_in_json_string(c)) continue;
     // Non-ASCII text needs UTF-8 validation: nlohmann's own serializer does it, and its errors.
     if (c >= 0x80) {
       out += nlohmann::json(std::string(text)).dump();
       return;
     }
-    if (c < 0x20 || c == '"' || c == '\\') plain = false;
+    plain = false;
   }
   out += '"';
   if (plain) {
@@ -414,10 +421,9 @@ class ItemReader {
     expect('"');
     std::string out;
     while (true) {
-      // Printable ASCII other than the quote and the backslash is copied a run at a time: most
-      // strings (names, numbers, keys) are nothing else.
+      // Plain characters are copied a run at a time.
       const size_t run = pos_;
-      while (pos_ < text_.size() && plain(static_cast<unsigned char>(text_[pos_])))
+      while (pos_ < text_.size() && plain_in_json_string(static_cast<unsigned char>(text_[pos_])))
         ++pos_;
       out.append(text_, run, pos_ - run);
       if (pos_ >= text_.size()) fail("unterminated string");
@@ -434,8 +440,6 @@ class ItemReader {
       }
     }
   }
-
-  static bool plain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
 
   void escape(std::string& out) {
     if (pos_ + 1 >= text_.size()) fail("unterminated escape");
