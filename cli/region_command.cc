@@ -117,6 +117,8 @@ void add_region_command(CLI::App& app) {
       ->capture_default_str();
   region->add_option("--control", o.control, "address for the orchestrator, host:port or port")
       ->capture_default_str();
+  region->add_flag("--reserved-ports", o.reserved_ports,
+                   "the parent holds --listen and --control reserved: share them (SO_REUSEPORT)");
   region->add_option("--peers", args->peers, "peers as NAME=ADDRESS,...");
   region->add_option("--secret-file", args->secret_file, "file holding the run's shared secret")
       ->required();

@@ -8,38 +8,11 @@
 
 #include <cerrno>
 #include <cstring>
-#include <random>
 #include <utility>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 
 #include "model/errors.h"
 
 namespace gtsim::replication {
-
-uint16_t free_loopback_port() {
-  // Picked below Linux's default ephemeral range (32768 - 60999), where the OS takes the source
-  // ports of outgoing connections and the ports bound to 0: a port from there can be taken by
-  // another process's connection before the region process meant to listen on it binds it.
-  constexpr int kFirst = 20000;
-  constexpr int kLast = 32767;
-  thread_local std::mt19937 rng(std::random_device{}());
-  std::uniform_int_distribution<int> pick(kFirst, kLast);
-  const auto loopback = boost::asio::ip::make_address("127.0.0.1");
-  boost::asio::io_context io;
-  for (int attempt = 0; attempt < 64; ++attempt) {
-    const auto port = static_cast<uint16_t>(pick(rng));
-    boost::asio::ip::tcp::acceptor acceptor(io);
-    boost::system::error_code error;
-    acceptor.open(boost::asio::ip::tcp::v4(), error);
-    if (!error) acceptor.bind({loopback, port}, error);
-    if (!error) return port;
-  }
-  // That range is all in use: let the OS choose.
-  boost::asio::ip::tcp::acceptor acceptor(io, boost::asio::ip::tcp::endpoint(loopback, 0));
-  return acceptor.local_endpoint().port();
-}
 
 ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::string& log_path) {
   GTSIM_CHECK(!argv.empty());

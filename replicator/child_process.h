@@ -1,5 +1,5 @@
-// ChildProcess: a program started by fork/exec that cannot outlive its parent, and free loopback
-// ports to give it. Orchestrators and tests start `gtsim region` processes with it.
+// ChildProcess: a program started by fork/exec that cannot outlive its parent. Orchestrators and
+// tests start `gtsim region` processes with it, on ports they hold for it (reserved_port.h).
 //
 // The child runs in its own process group (a Ctrl-C at the terminal reaches only the parent,
 // which then stops its children in order) and asks the kernel for SIGKILL when the parent thread
@@ -17,10 +17,6 @@
 #include <vector>
 
 namespace gtsim::replication {
-
-// A TCP port on 127.0.0.1 that was free a moment ago, outside the OS's ephemeral range when it
-// can (another process may still bind it; callers retry when a bind fails).
-uint16_t free_loopback_port();
 
 class ChildProcess {
  public:

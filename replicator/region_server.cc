@@ -19,6 +19,7 @@
 #include "regions/snapshot_json.h"
 #include "replicator/control.h"
 #include "replicator/region_node.h"
+#include "replicator/reserved_port.h"
 
 namespace gtsim::replication {
 
@@ -130,6 +131,18 @@ std::string remote_of(const tcp::socket& socket) {
   return ec ? "unknown" : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
 }
 
+// A listening acceptor on `address`, as tcp::acceptor(io, endpoint) makes one, sharing a
+// reserved port when asked.
+tcp::acceptor listener(asio::io_context& io, const std::string& address, bool reserved_port) {
+  const tcp::endpoint endpoint = parse_endpoint(address);
+  tcp::acceptor acceptor(io, endpoint.protocol());
+  acceptor.set_option(tcp::acceptor::reuse_address(true));
+  if (reserved_port) enable_port_reuse(acceptor.native_handle());
+  acceptor.bind(endpoint);
+  acceptor.listen();
+  return acceptor;
+}
+
 }  // namespace
 
 struct RegionServer::Impl : std::enable_shared_from_this<Impl> {
@@ -139,8 +152,8 @@ struct RegionServer::Impl : std::enable_shared_from_this<Impl> {
         node(node_options(options), true_now_us()),
         region(node.region()),
         replicator(node.replicator()),
-        peer_acceptor(io, parse_endpoint(options.listen)),
-        control_acceptor(io, parse_endpoint(options.control)),
+        peer_acceptor(listener(io, options.listen, options.reserved_ports)),
+        control_acceptor(listener(io, options.control, options.reserved_ports)),
         wake_timer(io) {
     for (const auto& [peer, address] : options.peers)
       peer_endpoints[peer] = parse_endpoint(address);

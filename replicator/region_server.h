@@ -39,8 +39,12 @@ boost::asio::ip::tcp::endpoint parse_endpoint(const std::string& address);
 struct RegionServerOptions {
   std::string name;
   std::string db_path;
-  std::string listen = "127.0.0.1:0";        // for peers
-  std::string control = "127.0.0.1:0";       // for the orchestrator
+  std::string listen = "127.0.0.1:0";   // for peers
+  std::string control = "127.0.0.1:0";  // for the orchestrator
+  // Both ports are held by the parent as ReservedPorts (reserved_port.h): bind them beside the
+  // reservations with SO_REUSEPORT. Off by default, so two regions started on one port by
+  // mistake fail with "Address already in use" rather than share it.
+  bool reserved_ports = false;
   std::map<std::string, std::string> peers;  // name -> address
   LinkParams default_link;
   std::map<std::string, LinkParams> links;  // per peer, overriding default_link

@@ -7,7 +7,6 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <set>
 #include <thread>
 
 #include <fmt/core.h>
@@ -81,19 +80,9 @@ ProcessCluster::ProcessCluster(ProcessClusterOptions options) : options_(std::mo
   ::close(fd);
   if (!written) internal("cannot write the run's secret in " + options_.run_dir);
 
-  std::set<uint16_t> ports;
-  auto fresh_port = [&] {
-    uint16_t port;
-    do {
-      port = replication::free_loopback_port();
-    } while (!ports.insert(port).second);
-    return port;
-  };
   for (const auto& [name, settings] : options_.regions) {
     Node& n = nodes_[name];
     n.name = name;
-    n.peer_port = fresh_port();
-    n.control_port = fresh_port();
     n.member = !options_.joining.contains(name);
     // Scheduled jumps are applied by advance_to when they fall due.
     n.clock = RegionClock({settings.offset_us, settings.drift_ppm, {}}, origin_us_);
@@ -258,7 +247,7 @@ void ProcessCluster::add_replica(const std::string& region, const std::string& f
     throw;
   }
   n.member = true;
-  const std::string address = fmt::format("127.0.0.1:{}", n.peer_port);
+  const std::string address = fmt::format("127.0.0.1:{}", n.peer_port.port());
   for (auto& [name, m] : nodes_) {
     if (name == region || !m.member || !m.client) continue;  // a crashed member learns at restart
     const LinkState& state = link(name, region);
@@ -333,8 +322,8 @@ void ProcessCluster::shutdown() {
 
 std::unique_ptr<replication::ControlClient> ProcessCluster::connect(const std::string& region) {
   const Node& n = live(region);
-  return std::make_unique<replication::ControlClient>(fmt::format("127.0.0.1:{}", n.control_port),
-                                                      secret_, run_id_);
+  return std::make_unique<replication::ControlClient>(
+      fmt::format("127.0.0.1:{}", n.control_port.port()), secret_, run_id_);
 }
 
 int ProcessCluster::pid(const std::string& region) const {
@@ -372,17 +361,27 @@ void ProcessCluster::launch(Node& n) {
   for (const auto& [name, other] : nodes_) {
     if (name == n.name || !other.member) continue;
     if (!peers.empty()) peers += ",";
-    peers += fmt::format("{}=127.0.0.1:{}", name, other.peer_port);
+    peers += fmt::format("{}=127.0.0.1:{}", name, other.peer_port.port());
   }
-  std::vector<std::string> argv = {options_.binary, "region",
-                                   "--name",        n.name,
-                                   "--db",          file(n, ".db"),
-                                   "--listen",      fmt::format("127.0.0.1:{}", n.peer_port),
-                                   "--control",     fmt::format("127.0.0.1:{}", n.control_port),
-                                   "--secret-file", secret_path_,
-                                   "--run-id",      run_id_,
-                                   "--seed",        std::to_string(options_.seed),
-                                   "--log-level",   "warn"};
+  std::vector<std::string> argv = {options_.binary,
+                                   "region",
+                                   "--name",
+                                   n.name,
+                                   "--db",
+                                   file(n, ".db"),
+                                   "--listen",
+                                   fmt::format("127.0.0.1:{}", n.peer_port.port()),
+                                   "--control",
+                                   fmt::format("127.0.0.1:{}", n.control_port.port()),
+                                   "--secret-file",
+                                   secret_path_,
+                                   "--run-id",
+                                   run_id_,
+                                   "--seed",
+                                   std::to_string(options_.seed),
+                                   "--log-level",
+                                   "warn",
+                                   "--reserved-ports"};
   if (!peers.empty()) {
     argv.push_back("--peers");
     argv.push_back(peers);
@@ -401,7 +400,7 @@ void ProcessCluster::launch(Node& n) {
   }
   const std::string log = file(n, ".log");
   n.process = replication::ChildProcess(argv, log);
-  const std::string address = fmt::format("127.0.0.1:{}", n.control_port);
+  const std::string address = fmt::format("127.0.0.1:{}", n.control_port.port());
   const int64_t deadline = replication::true_now_us() + options_.start_timeout_us;
   while (!n.client) {
     if (n.process.exited()) {

@@ -35,6 +35,7 @@
 #include "regions/table_spec.h"
 #include "replicator/child_process.h"
 #include "replicator/control_client.h"
+#include "replicator/reserved_port.h"
 #include "scenarios/cluster.h"
 #include "scenarios/scenario.h"
 
@@ -100,7 +101,8 @@ class ProcessCluster final : public Cluster {
  private:
   struct Node {
     std::string name;
-    uint16_t peer_port = 0, control_port = 0;
+    // Held for the whole run, so a restarted region gets its ports back.
+    replication::ReservedPort peer_port, control_port;
     replication::ChildProcess process;
     std::unique_ptr<replication::ControlClient> client;
     RegionClock clock;  // in host true time

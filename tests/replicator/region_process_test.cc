@@ -24,6 +24,7 @@
 #include "replicator/child_process.h"
 #include "replicator/control_client.h"
 #include "replicator/region_server.h"
+#include "replicator/reserved_port.h"
 
 using namespace gtsim;
 using namespace gtsim::replication;
@@ -56,8 +57,8 @@ class Cluster {
     std::ofstream(dir_ / "secret") << kSecret << "\n";
     for (int i = 0; i < n; ++i) {
       names_.push_back("r" + std::to_string(i));
-      peer_ports_.push_back(free_loopback_port());
-      control_ports_.push_back(free_loopback_port());
+      peer_ports_.emplace_back();
+      control_ports_.emplace_back();
     }
     processes_.resize(n);
     clients_.resize(n);
@@ -81,29 +82,38 @@ class Cluster {
   int size() const { return int(names_.size()); }
   const std::string& name(int i) const { return names_[i]; }
   std::filesystem::path db(int i) const { return dir_ / (names_[i] + ".db"); }
-  uint16_t peer_port(int i) const { return peer_ports_[i]; }
+  uint16_t peer_port(int i) const { return peer_ports_[i].port(); }
   ControlClient& client(int i) { return *clients_[i]; }
 
   void start(int i) {
-    std::vector<std::string> args = {GTSIM_BINARY,    "region",
-                                     "--name",        names_[i],
-                                     "--db",          db(i).string(),
-                                     "--listen",      std::to_string(peer_ports_[i]),
-                                     "--control",     std::to_string(control_ports_[i]),
-                                     "--secret-file", (dir_ / "secret").string(),
-                                     "--run-id",      kRunId,
-                                     "--latency-ms",  std::to_string(latency_ms_)};
+    std::vector<std::string> args = {GTSIM_BINARY,
+                                     "region",
+                                     "--name",
+                                     names_[i],
+                                     "--db",
+                                     db(i).string(),
+                                     "--listen",
+                                     std::to_string(peer_port(i)),
+                                     "--control",
+                                     std::to_string(control_ports_[i].port()),
+                                     "--secret-file",
+                                     (dir_ / "secret").string(),
+                                     "--run-id",
+                                     kRunId,
+                                     "--latency-ms",
+                                     std::to_string(latency_ms_),
+                                     "--reserved-ports"};
     std::string peers;
     for (int j = 0; j < size(); ++j) {
       if (j == i) continue;
       if (!peers.empty()) peers += ",";
-      peers += names_[j] + "=127.0.0.1:" + std::to_string(peer_ports_[j]);
+      peers += names_[j] + "=127.0.0.1:" + std::to_string(peer_port(j));
     }
     args.push_back("--peers");
     args.push_back(peers);
     processes_[i] = ChildProcess(args, (dir_ / (names_[i] + ".log")).string());
     clients_[i].reset();
-    std::string address = "127.0.0.1:" + std::to_string(control_ports_[i]);
+    std::string address = "127.0.0.1:" + std::to_string(control_ports_[i].port());
     REQUIRE(wait_until(
         [&] {
           try {
@@ -150,7 +160,7 @@ class Cluster {
   double latency_ms_;
   std::filesystem::path dir_;
   std::vector<std::string> names_;
-  std::vector<uint16_t> peer_ports_, control_ports_;
+  std::vector<ReservedPort> peer_ports_, control_ports_;
   std::vector<ChildProcess> processes_;
   std::vector<std::unique_ptr<ControlClient>> clients_;
 };
