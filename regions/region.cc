@@ -822,6 +822,8 @@ std::vector<ApplyOutcome> Region::apply_remote_batch(const std::string& origin,
     sql::Statement& save_cursor =
         cursors_.contains(origin) ? statements_->update_cursor : statements_->upsert_cursor;
     save_cursor.bind(1, origin).bind(2, static_cast<int64_t>(cursor)).bind(3, now_us).run();
+    // cursors_ mirrors the cursors rows; an UPDATE that found none would lose this batch's cursor.
+    GTSIM_CHECK(db_->changes() == 1);
     return applied;
   });
   cursors_[origin] = cursor;  // only once committed: a refused batch moves no cursor
