@@ -205,6 +205,49 @@ std::vector<LogRow> apply_log(const std::filesystem::path& db) {
 
 }  // namespace
 
+TEST_CASE("a region process binds a reserved port only when told the port is reserved") {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("gtsim-e2e-ports-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "secret") << kSecret << "\n";
+  ReservedPort peer, control;
+  auto start = [&](const std::string& name, bool reserved) {
+    std::vector<std::string> args = {GTSIM_BINARY,    "region",
+                                     "--name",        name,
+                                     "--db",          (dir / (name + ".db")).string(),
+                                     "--listen",      std::to_string(peer.port()),
+                                     "--control",     std::to_string(control.port()),
+                                     "--secret-file", (dir / "secret").string(),
+                                     "--run-id",      kRunId};
+    if (reserved) args.push_back("--reserved-ports");
+    return ChildProcess(args, (dir / (name + ".log")).string());
+  };
+  // Without the flag the reservation is another process's port, as a mistaken second region's
+  // would be: the region says so and exits.
+  ChildProcess plain = start("plain", false);
+  REQUIRE(wait_until([&] { return plain.exited(); }, 10s));
+  std::ifstream plain_log(dir / "plain.log");
+  const std::string logged((std::istreambuf_iterator<char>(plain_log)), {});
+  CHECK(logged.find("Address already in use") != std::string::npos);
+  // With it, the region binds beside the reservation and serves.
+  ChildProcess shared = start("shared", true);
+  std::unique_ptr<ControlClient> client;
+  CHECK(wait_until(
+      [&] {
+        try {
+          client = std::make_unique<ControlClient>("127.0.0.1:" + std::to_string(control.port()),
+                                                   kSecret, kRunId);
+          return true;
+        } catch (const std::exception&) {
+          return false;
+        }
+      },
+      10s));
+  client.reset();
+  shared.kill();
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("region processes replicate writes, converge to lww and let deletes win") {
   Cluster c(3, 5);
   c.client(0).call("PutItem", put("a", "from-r0"));
