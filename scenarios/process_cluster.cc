@@ -363,25 +363,17 @@ void ProcessCluster::launch(Node& n) {
     if (!peers.empty()) peers += ",";
     peers += fmt::format("{}=127.0.0.1:{}", name, other.peer_port.port());
   }
-  std::vector<std::string> argv = {options_.binary,
-                                   "region",
-                                   "--name",
-                                   n.name,
-                                   "--db",
-                                   file(n, ".db"),
-                                   "--listen",
-                                   fmt::format("127.0.0.1:{}", n.peer_port.port()),
-                                   "--control",
-                                   fmt::format("127.0.0.1:{}", n.control_port.port()),
-                                   "--secret-file",
-                                   secret_path_,
-                                   "--run-id",
-                                   run_id_,
-                                   "--seed",
-                                   std::to_string(options_.seed),
-                                   "--log-level",
-                                   "warn",
-                                   "--reserved-ports"};
+  std::vector<std::string> argv = {
+      options_.binary, "region",
+      "--name",        n.name,
+      "--db",          file(n, ".db"),
+      "--listen",      fmt::format("127.0.0.1:{}", n.peer_port.port()),
+      "--control",     fmt::format("127.0.0.1:{}", n.control_port.port()),
+      "--secret-file", secret_path_,
+      "--run-id",      run_id_,
+      "--seed",        std::to_string(options_.seed),
+      "--log-level",   "warn"};
+  argv.push_back("--reserved-ports");  // the cluster holds both ports for the run
   if (!peers.empty()) {
     argv.push_back("--peers");
     argv.push_back(peers);

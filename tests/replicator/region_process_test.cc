@@ -46,6 +46,36 @@ bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds tim
   return done();
 }
 
+// `gtsim region`'s arguments for a region of these tests, its files in `dir`.
+std::vector<std::string> region_args(const std::filesystem::path& dir, const std::string& name,
+                                     uint16_t peer_port, uint16_t control_port) {
+  return {GTSIM_BINARY,    "region",
+          "--name",        name,
+          "--db",          (dir / (name + ".db")).string(),
+          "--listen",      std::to_string(peer_port),
+          "--control",     std::to_string(control_port),
+          "--secret-file", (dir / "secret").string(),
+          "--run-id",      kRunId};
+}
+
+// A control connection to the region listening on `control_port`, retried for up to 10 s while
+// it starts; null when none was accepted.
+std::unique_ptr<ControlClient> connect_control(uint16_t control_port) {
+  std::unique_ptr<ControlClient> client;
+  wait_until(
+      [&] {
+        try {
+          client = std::make_unique<ControlClient>("127.0.0.1:" + std::to_string(control_port),
+                                                   kSecret, kRunId);
+          return true;
+        } catch (const std::exception&) {
+          return false;
+        }
+      },
+      10s);
+  return client;
+}
+
 // Regions named r0, r1, ... fully meshed, each a `gtsim region` process.
 class Cluster {
  public:
@@ -86,23 +116,9 @@ class Cluster {
   ControlClient& client(int i) { return *clients_[i]; }
 
   void start(int i) {
-    std::vector<std::string> args = {GTSIM_BINARY,
-                                     "region",
-                                     "--name",
-                                     names_[i],
-                                     "--db",
-                                     db(i).string(),
-                                     "--listen",
-                                     std::to_string(peer_port(i)),
-                                     "--control",
-                                     std::to_string(control_ports_[i].port()),
-                                     "--secret-file",
-                                     (dir_ / "secret").string(),
-                                     "--run-id",
-                                     kRunId,
-                                     "--latency-ms",
-                                     std::to_string(latency_ms_),
-                                     "--reserved-ports"};
+    std::vector<std::string> args =
+        region_args(dir_, names_[i], peer_port(i), control_ports_[i].port());
+    args.insert(args.end(), {"--latency-ms", std::to_string(latency_ms_), "--reserved-ports"});
     std::string peers;
     for (int j = 0; j < size(); ++j) {
       if (j == i) continue;
@@ -112,18 +128,8 @@ class Cluster {
     args.push_back("--peers");
     args.push_back(peers);
     processes_[i] = ChildProcess(args, (dir_ / (names_[i] + ".log")).string());
-    clients_[i].reset();
-    std::string address = "127.0.0.1:" + std::to_string(control_ports_[i].port());
-    REQUIRE(wait_until(
-        [&] {
-          try {
-            clients_[i] = std::make_unique<ControlClient>(address, kSecret, kRunId);
-            return true;
-          } catch (const std::exception&) {
-            return false;
-          }
-        },
-        10s));
+    clients_[i] = connect_control(control_ports_[i].port());
+    REQUIRE(clients_[i]);
   }
 
   void kill(int i) {
@@ -212,13 +218,7 @@ TEST_CASE("a region process binds a reserved port only when told the port is res
   std::ofstream(dir / "secret") << kSecret << "\n";
   ReservedPort peer, control;
   auto start = [&](const std::string& name, bool reserved) {
-    std::vector<std::string> args = {GTSIM_BINARY,    "region",
-                                     "--name",        name,
-                                     "--db",          (dir / (name + ".db")).string(),
-                                     "--listen",      std::to_string(peer.port()),
-                                     "--control",     std::to_string(control.port()),
-                                     "--secret-file", (dir / "secret").string(),
-                                     "--run-id",      kRunId};
+    std::vector<std::string> args = region_args(dir, name, peer.port(), control.port());
     if (reserved) args.push_back("--reserved-ports");
     return ChildProcess(args, (dir / (name + ".log")).string());
   };
@@ -231,19 +231,7 @@ TEST_CASE("a region process binds a reserved port only when told the port is res
   CHECK(logged.find("Address already in use") != std::string::npos);
   // With it, the region binds beside the reservation and serves.
   ChildProcess shared = start("shared", true);
-  std::unique_ptr<ControlClient> client;
-  CHECK(wait_until(
-      [&] {
-        try {
-          client = std::make_unique<ControlClient>("127.0.0.1:" + std::to_string(control.port()),
-                                                   kSecret, kRunId);
-          return true;
-        } catch (const std::exception&) {
-          return false;
-        }
-      },
-      10s));
-  client.reset();
+  CHECK(connect_control(control.port()));
   shared.kill();
   std::filesystem::remove_all(dir);
 }
