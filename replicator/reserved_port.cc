@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include <fmt/core.h>
 #include <boost/system/system_error.hpp>
 
 #include "model/errors.h"
@@ -63,6 +64,10 @@ ReservedPort& ReservedPort::operator=(ReservedPort&& other) noexcept {
 
 ReservedPort::~ReservedPort() {
   release();
+}
+
+std::string ReservedPort::address() const {
+  return fmt::format("127.0.0.1:{}", port_);
 }
 
 void ReservedPort::release() {

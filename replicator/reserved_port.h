@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace gtsim::replication {
 
@@ -30,6 +31,8 @@ class ReservedPort {
   ~ReservedPort();
 
   uint16_t port() const { return port_; }
+  // "127.0.0.1:<port>", as region processes and control clients take addresses.
+  std::string address() const;
 
  private:
   void release();

@@ -247,7 +247,7 @@ void ProcessCluster::add_replica(const std::string& region, const std::string& f
     throw;
   }
   n.member = true;
-  const std::string address = fmt::format("127.0.0.1:{}", n.peer_port.port());
+  const std::string address = n.peer_port.address();
   for (auto& [name, m] : nodes_) {
     if (name == region || !m.member || !m.client) continue;  // a crashed member learns at restart
     const LinkState& state = link(name, region);
@@ -322,8 +322,7 @@ void ProcessCluster::shutdown() {
 
 std::unique_ptr<replication::ControlClient> ProcessCluster::connect(const std::string& region) {
   const Node& n = live(region);
-  return std::make_unique<replication::ControlClient>(
-      fmt::format("127.0.0.1:{}", n.control_port.port()), secret_, run_id_);
+  return std::make_unique<replication::ControlClient>(n.control_port.address(), secret_, run_id_);
 }
 
 int ProcessCluster::pid(const std::string& region) const {
@@ -361,18 +360,17 @@ void ProcessCluster::launch(Node& n) {
   for (const auto& [name, other] : nodes_) {
     if (name == n.name || !other.member) continue;
     if (!peers.empty()) peers += ",";
-    peers += fmt::format("{}=127.0.0.1:{}", name, other.peer_port.port());
+    peers += name + "=" + other.peer_port.address();
   }
-  std::vector<std::string> argv = {
-      options_.binary, "region",
-      "--name",        n.name,
-      "--db",          file(n, ".db"),
-      "--listen",      fmt::format("127.0.0.1:{}", n.peer_port.port()),
-      "--control",     fmt::format("127.0.0.1:{}", n.control_port.port()),
-      "--secret-file", secret_path_,
-      "--run-id",      run_id_,
-      "--seed",        std::to_string(options_.seed),
-      "--log-level",   "warn"};
+  std::vector<std::string> argv = {options_.binary, "region",
+                                   "--name",        n.name,
+                                   "--db",          file(n, ".db"),
+                                   "--listen",      n.peer_port.address(),
+                                   "--control",     n.control_port.address(),
+                                   "--secret-file", secret_path_,
+                                   "--run-id",      run_id_,
+                                   "--seed",        std::to_string(options_.seed),
+                                   "--log-level",   "warn"};
   argv.push_back("--reserved-ports");  // the cluster holds both ports for the run
   if (!peers.empty()) {
     argv.push_back("--peers");
@@ -392,7 +390,7 @@ void ProcessCluster::launch(Node& n) {
   }
   const std::string log = file(n, ".log");
   n.process = replication::ChildProcess(argv, log);
-  const std::string address = fmt::format("127.0.0.1:{}", n.control_port.port());
+  const std::string address = n.control_port.address();
   const int64_t deadline = replication::true_now_us() + options_.start_timeout_us;
   while (!n.client) {
     if (n.process.exited()) {

@@ -16,6 +16,7 @@
 #include <map>
 #include <thread>
 
+#include <fmt/core.h>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
@@ -60,13 +61,12 @@ std::vector<std::string> region_args(const std::filesystem::path& dir, const std
 
 // A control connection to the region listening on `control_port`, retried for up to 10 s while
 // it starts; null when none was accepted.
-std::unique_ptr<ControlClient> connect_control(uint16_t control_port) {
+std::unique_ptr<ControlClient> connect_control(const ReservedPort& control_port) {
   std::unique_ptr<ControlClient> client;
   wait_until(
       [&] {
         try {
-          client = std::make_unique<ControlClient>("127.0.0.1:" + std::to_string(control_port),
-                                                   kSecret, kRunId);
+          client = std::make_unique<ControlClient>(control_port.address(), kSecret, kRunId);
           return true;
         } catch (const std::exception&) {
           return false;
@@ -86,7 +86,7 @@ class Cluster {
     std::filesystem::create_directories(dir_);
     std::ofstream(dir_ / "secret") << kSecret << "\n";
     for (int i = 0; i < n; ++i) {
-      names_.push_back("r" + std::to_string(i));
+      names_.push_back(fmt::format("r{}", i));
       peer_ports_.emplace_back();
       control_ports_.emplace_back();
     }
@@ -123,12 +123,12 @@ class Cluster {
     for (int j = 0; j < size(); ++j) {
       if (j == i) continue;
       if (!peers.empty()) peers += ",";
-      peers += names_[j] + "=127.0.0.1:" + std::to_string(peer_port(j));
+      peers += names_[j] + "=" + peer_ports_[j].address();
     }
     args.push_back("--peers");
     args.push_back(peers);
     processes_[i] = ChildProcess(args, (dir_ / (names_[i] + ".log")).string());
-    clients_[i] = connect_control(control_ports_[i].port());
+    clients_[i] = connect_control(control_ports_[i]);
     REQUIRE(clients_[i]);
   }
 
@@ -231,7 +231,7 @@ TEST_CASE("a region process binds a reserved port only when told the port is res
   CHECK(logged.find("Address already in use") != std::string::npos);
   // With it, the region binds beside the reservation and serves.
   ChildProcess shared = start("shared", true);
-  CHECK(connect_control(control.port()));
+  CHECK(connect_control(control));
   shared.kill();
   std::filesystem::remove_all(dir);
 }
@@ -276,7 +276,7 @@ TEST_CASE("region processes lag at least the link latency and little more") {
   const int64_t latency_us = 50'000;
   Cluster c(2, latency_us / 1000.0);
   for (int i = 0; i < 40; ++i) {
-    c.client(0).call("PutItem", put("k" + std::to_string(i), "v"));
+    c.client(0).call("PutItem", put(fmt::format("k{}", i), "v"));
     std::this_thread::sleep_for(10ms);
   }
   REQUIRE(c.wait_converged());
@@ -316,7 +316,7 @@ TEST_CASE("a region killed mid-stream restarts and loses no acknowledged write")
   std::map<std::string, json> acked;  // id -> version of the last acknowledged write
   for (int i = 0; i < 200; ++i) {
     int in = i % 2;  // writes to r0 (killed) and r1
-    std::string id = "k" + std::to_string(i % 50);
+    std::string id = fmt::format("k{}", i % 50);
     if (i == 120) c.kill(0);
     if (in == 0 && i >= 120 && i < 160) continue;  // r0 is down
     if (i == 160) c.start(0);

@@ -58,6 +58,7 @@ TEST_CASE("reserved ports are distinct and no other socket can bind them") {
   std::set<uint16_t> ports;
   for (const ReservedPort& r : reservations) {
     CHECK(r.port() != 0);
+    CHECK(r.address() == "127.0.0.1:" + std::to_string(r.port()));
     ports.insert(r.port());
   }
   CHECK(ports.size() == reservations.size());
