@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -26,6 +25,7 @@
 #include "replicator/control_client.h"
 #include "replicator/region_server.h"
 #include "replicator/reserved_port.h"
+#include "tests/support/temp_dir.h"
 
 using namespace gtsim;
 using namespace gtsim::replication;
@@ -49,12 +49,13 @@ bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds tim
 
 // `gtsim region`'s arguments for a region of these tests, its files in `dir`.
 std::vector<std::string> region_args(const std::filesystem::path& dir, const std::string& name,
-                                     uint16_t peer_port, uint16_t control_port) {
+                                     const ReservedPort& peer_port,
+                                     const ReservedPort& control_port) {
   return {GTSIM_BINARY,    "region",
           "--name",        name,
           "--db",          (dir / (name + ".db")).string(),
-          "--listen",      std::to_string(peer_port),
-          "--control",     std::to_string(control_port),
+          "--listen",      peer_port.address(),
+          "--control",     control_port.address(),
           "--secret-file", (dir / "secret").string(),
           "--run-id",      kRunId};
 }
@@ -80,11 +81,7 @@ std::unique_ptr<ControlClient> connect_control(const ReservedPort& control_port)
 class Cluster {
  public:
   Cluster(int n, double latency_ms) : latency_ms_(latency_ms) {
-    static std::atomic<int> counter{0};
-    dir_ = std::filesystem::temp_directory_path() /
-           ("gtsim-e2e-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::create_directories(dir_);
-    std::ofstream(dir_ / "secret") << kSecret << "\n";
+    std::ofstream(dir_.path() / "secret") << kSecret << "\n";
     for (int i = 0; i < n; ++i) {
       names_.push_back(fmt::format("r{}", i));
       peer_ports_.emplace_back();
@@ -106,18 +103,17 @@ class Cluster {
   ~Cluster() {
     for (ChildProcess& p : processes_)
       p.kill();
-    std::filesystem::remove_all(dir_);
   }
 
   int size() const { return int(names_.size()); }
   const std::string& name(int i) const { return names_[i]; }
-  std::filesystem::path db(int i) const { return dir_ / (names_[i] + ".db"); }
+  std::filesystem::path db(int i) const { return dir_.path() / (names_[i] + ".db"); }
   uint16_t peer_port(int i) const { return peer_ports_[i].port(); }
   ControlClient& client(int i) { return *clients_[i]; }
 
   void start(int i) {
     std::vector<std::string> args =
-        region_args(dir_, names_[i], peer_port(i), control_ports_[i].port());
+        region_args(dir_.path(), names_[i], peer_ports_[i], control_ports_[i]);
     args.insert(args.end(), {"--latency-ms", std::to_string(latency_ms_), "--reserved-ports"});
     std::string peers;
     for (int j = 0; j < size(); ++j) {
@@ -127,7 +123,7 @@ class Cluster {
     }
     args.push_back("--peers");
     args.push_back(peers);
-    processes_[i] = ChildProcess(args, (dir_ / (names_[i] + ".log")).string());
+    processes_[i] = ChildProcess(args, dir_.file(names_[i] + ".log"));
     clients_[i] = connect_control(control_ports_[i]);
     REQUIRE(clients_[i]);
   }
@@ -138,7 +134,7 @@ class Cluster {
   }
 
   std::string log(int i) const {
-    std::ifstream in(dir_ / (names_[i] + ".log"));
+    std::ifstream in(dir_.file(names_[i] + ".log"));
     return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   }
 
@@ -164,7 +160,7 @@ class Cluster {
 
  private:
   double latency_ms_;
-  std::filesystem::path dir_;
+  testing::TempDir dir_;  // removed after the processes that write in it are killed
   std::vector<std::string> names_;
   std::vector<ReservedPort> peer_ports_, control_ports_;
   std::vector<ChildProcess> processes_;
@@ -212,13 +208,12 @@ std::vector<LogRow> apply_log(const std::filesystem::path& db) {
 }  // namespace
 
 TEST_CASE("a region process binds a reserved port only when told the port is reserved") {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("gtsim-e2e-ports-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  const testing::TempDir temp;
+  const std::filesystem::path& dir = temp.path();
   std::ofstream(dir / "secret") << kSecret << "\n";
   ReservedPort peer, control;
   auto start = [&](const std::string& name, bool reserved) {
-    std::vector<std::string> args = region_args(dir, name, peer.port(), control.port());
+    std::vector<std::string> args = region_args(dir, name, peer, control);
     if (reserved) args.push_back("--reserved-ports");
     return ChildProcess(args, (dir / (name + ".log")).string());
   };
@@ -233,7 +228,6 @@ TEST_CASE("a region process binds a reserved port only when told the port is res
   ChildProcess shared = start("shared", true);
   CHECK(connect_control(control));
   shared.kill();
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("region processes replicate writes, converge to lww and let deletes win") {
