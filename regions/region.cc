@@ -336,11 +336,11 @@ void Region::append_stream(const std::string& table, const Encoded& encoded, con
 }
 
 template <typename F>
-auto Region::in_transaction(F body) {
+auto Region::in_transaction(sql::Undo undo, F body) {
   const uint64_t saved_local_seq = last_local_seq_;
   const uint64_t saved_stream_seq = last_stream_seq_;
   try {
-    sql::Transaction txn(*db_);
+    sql::Transaction txn(*db_, undo);
     auto result = body();
     txn.commit();
     remember_committed_local_changes();
@@ -444,7 +444,7 @@ WriteResult Region::delete_locally(const DeleteRequest& request, int64_t now_us)
 }
 
 WriteResult Region::put(const PutRequest& request, int64_t now_us) {
-  return in_transaction([&] { return put_locally(request, now_us); });
+  return in_transaction(sql::Undo::kChecksFirst, [&] { return put_locally(request, now_us); });
 }
 
 std::function<std::optional<Item>(const Item*)> Region::update_computation(
@@ -467,19 +467,20 @@ WriteResult Region::update(const UpdateRequest& request, int64_t now_us) {
   const TableSpec& spec = table(request.table);
   spec.key_schema.validate_key(request.key);
   auto compute = update_computation(spec, request.key, request.update);
-  return in_transaction([&] {
+  return in_transaction(sql::Undo::kChecksFirst, [&] {
     return write_locally(request.table, request.key, WriteKind::kUpdate, compute,
                          request.update.touched, request.condition, request.return_values, now_us);
   });
 }
 
 WriteResult Region::delete_item(const DeleteRequest& request, int64_t now_us) {
-  return in_transaction([&] { return delete_locally(request, now_us); });
+  return in_transaction(sql::Undo::kChecksFirst, [&] { return delete_locally(request, now_us); });
 }
 
 std::vector<WriteResult> Region::write_batch(const std::vector<BatchWrite>& writes,
                                              int64_t now_us) {
-  return in_transaction([&] {
+  // A later write may be refused after an earlier one wrote.
+  return in_transaction(sql::Undo::kAlone, [&] {
     std::vector<WriteResult> results;
     results.reserve(writes.size());
     for (const BatchWrite& write : writes) {
@@ -512,7 +513,8 @@ std::vector<WriteResult> Region::transact_write(const std::vector<TransactItem>&
     }
     keys.push_back(std::move(key));
   }
-  return in_transaction([&] {
+  // An update may be refused (its expression meets a value of the wrong type) after a write.
+  return in_transaction(sql::Undo::kAlone, [&] {
     // Every condition is checked against the state before the transaction, as DynamoDB does.
     std::vector<std::string> reasons;
     bool failed = false;
@@ -724,9 +726,9 @@ uint64_t Region::applied_cursor(const std::string& origin) const {
   return it == cursors_.end() ? 0 : it->second;
 }
 
-ApplyOutcome Region::apply_one(const ChangeRecord& record, int64_t now_us) {
+ApplyOutcome Region::apply_one(const ChangeRecord& record, const std::string& pk,
+                               const std::string& sk, int64_t now_us) {
   const TableSpec& spec = table(record.table);
-  auto [pk, sk] = encode_key(spec, record.key);
   std::optional<Stored> current = load(record.table, pk, sk);
   ApplyOutcome outcome;
   outcome.id = record.id();
@@ -799,24 +801,35 @@ std::vector<ApplyOutcome> Region::apply_remote_batch(const std::string& origin,
                                                      const std::vector<ChangeRecord>& records,
                                                      int64_t now_us) {
   if (origin == name_) throw_validation("region " + name_ + " cannot apply its own changes");
+  // The whole batch is checked before its first write (sql::Undo::kChecksFirst).
+  struct Pending {
+    const ChangeRecord* record;
+    std::pair<std::string, std::string> pk_sk;
+  };
+  std::vector<Pending> pending;
+  pending.reserve(records.size());
   uint64_t cursor = applied_cursor(origin);
-  std::vector<ApplyOutcome> outcomes = in_transaction([&] {
-    std::vector<ApplyOutcome> applied;
-    for (const ChangeRecord& record : records) {
-      if (record.id().origin != origin) {
-        throw_validation("change " + record.id().origin + "#" + std::to_string(record.id().seq) +
-                         " arrived in a batch from " + origin);
-      }
-      if (record.id().seq <= cursor) continue;  // a resend
-      if (record.id().seq != cursor + 1) {
-        throw_validation(fmt::format("gap in changes from {}: expected #{}, got #{}", origin,
-                                     cursor + 1, record.id().seq));
-      }
-      // A region holds replicas of some tables only (a table not yet global, or a replica
-      // removed): changes to the others pass by, so they cannot hold up the ones it holds.
-      if (tables_.count(record.table) != 0) applied.push_back(apply_one(record, now_us));
-      cursor = record.id().seq;
+  for (const ChangeRecord& record : records) {
+    if (record.id().origin != origin) {
+      throw_validation("change " + record.id().origin + "#" + std::to_string(record.id().seq) +
+                       " arrived in a batch from " + origin);
     }
+    if (record.id().seq <= cursor) continue;  // a resend
+    if (record.id().seq != cursor + 1) {
+      throw_validation(fmt::format("gap in changes from {}: expected #{}, got #{}", origin,
+                                   cursor + 1, record.id().seq));
+    }
+    cursor = record.id().seq;
+    // A region holds replicas of some tables only (a table not yet global, or a replica
+    // removed): changes to the others pass by, so they cannot hold up the ones it holds.
+    auto table = tables_.find(record.table);
+    if (table != tables_.end()) pending.push_back({&record, encode_key(table->second, record.key)});
+  }
+  std::vector<ApplyOutcome> outcomes = in_transaction(sql::Undo::kChecksFirst, [&] {
+    std::vector<ApplyOutcome> applied;
+    applied.reserve(pending.size());
+    for (const Pending& p : pending)
+      applied.push_back(apply_one(*p.record, p.pk_sk.first, p.pk_sk.second, now_us));
     // An update where the row exists: cheaper than the upsert's failed insert, and paid by every
     // batch, of one record when a peer keeps up.
     sql::Statement& save_cursor =
@@ -944,7 +957,7 @@ void Region::load_snapshot(const Snapshot& snapshot, int64_t now_us) {
   }
   for (const TableSpec& spec : snapshot.tables)
     create_table(spec);
-  in_transaction([&] {
+  in_transaction(sql::Undo::kAlone, [&] {
     for (const ChangeRecord& r : snapshot.items) {
       Stored stored{r.state, std::nullopt};
       if (r.state.is_tombstone()) stored.deleted_true_us = now_us;

@@ -42,6 +42,7 @@ namespace gtsim {
 namespace sql {
 class Database;
 class Checkpointer;
+enum class Undo;
 }  // namespace sql
 
 enum class ReturnValues { kNone, kAllOld, kUpdatedOld, kAllNew, kUpdatedNew };
@@ -289,16 +290,19 @@ class Region {
                             ReturnValues return_values, int64_t now_us);
   std::pair<std::string, std::string> encode_key(const TableSpec& spec, const Key& key) const;
   // Runs `body` in one SQLite transaction; on any exception the file and the local sequence
-  // counter are left as they were.
+  // counter are left as they were. With sql::Undo::kChecksFirst, `body` refuses, if at all,
+  // before its first write.
   template <typename F>
-  auto in_transaction(F body);
+  auto in_transaction(sql::Undo undo, F body);
   // Refuses updates of key attributes; the returned function references `key` and `update`.
   static std::function<std::optional<Item>(const Item*)> update_computation(
       const TableSpec& spec, const Key& key, const ItemUpdate& update);
   // Moves the committed transaction's local changes to recent_local_.
   void remember_committed_local_changes();
-  // Joins one remote change into the local state (inside apply_remote_batch's transaction).
-  ApplyOutcome apply_one(const ChangeRecord& record, int64_t now_us);
+  // Joins one remote change, whose key encodes as `pk` and `sk`, into the local state (inside
+  // apply_remote_batch's transaction).
+  ApplyOutcome apply_one(const ChangeRecord& record, const std::string& pk, const std::string& sk,
+                         int64_t now_us);
 
   std::unique_ptr<sql::Database> db_;
   std::unique_ptr<Statements> statements_;

@@ -1,6 +1,7 @@
 #include "regions/sqlite.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 
 #include "model/errors.h"
@@ -72,7 +73,7 @@ void Database::run_cached(std::unique_ptr<Statement>& statement, std::string_vie
   statement->run();
 }
 
-void Database::begin() {
+void Database::begin(Undo undo) {
   if (group_size_ == 0) {
     run_cached(begin_, "BEGIN IMMEDIATE");
     return;
@@ -80,7 +81,9 @@ void Database::begin() {
   // EXCLUSIVE, not at the group's commit: from a reopened file's first write on, no other
   // connection may read it (locking_mode = EXCLUSIVE then keeps the lock), as without groups.
   if (sqlite3_get_autocommit(db_) != 0) run_cached(begin_, "BEGIN EXCLUSIVE");
-  run_cached(savepoint_, "SAVEPOINT grouped");
+  savepoint_open_ = undo == Undo::kAlone;
+  if (savepoint_open_) run_cached(savepoint_, "SAVEPOINT grouped");
+  changes_at_begin_ = sqlite3_total_changes64(db_);
 }
 
 void Database::commit() {
@@ -88,7 +91,8 @@ void Database::commit() {
     run_cached(commit_, "COMMIT");
     return;
   }
-  run_cached(release_, "RELEASE grouped");
+  if (savepoint_open_) run_cached(release_, "RELEASE grouped");
+  savepoint_open_ = false;
   if (++grouped_ >= group_size_) {
     grouped_ = 0;
     run_cached(commit_, "COMMIT");
@@ -97,8 +101,24 @@ void Database::commit() {
 
 void Database::rollback() noexcept {
   // Errors are ignored: SQLite may already have rolled back (a failed COMMIT, a full disk).
-  const char* sql = group_size_ == 0 ? "ROLLBACK" : "ROLLBACK TO grouped; RELEASE grouped";
-  sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+  if (group_size_ == 0) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return;
+  }
+  if (savepoint_open_) {
+    savepoint_open_ = false;
+    sqlite3_exec(db_, "ROLLBACK TO grouped; RELEASE grouped", nullptr, nullptr, nullptr);
+    return;
+  }
+  // Undo::kChecksFirst: refused before its first write, there is nothing to undo.
+  if (sqlite3_total_changes64(db_) == changes_at_begin_) return;
+  std::fprintf(stderr,
+               "gtsim: a write failed after it changed a file whose transactions commit in "
+               "groups; it cannot be undone without its group's acknowledged transactions, so the "
+               "process stops (SQLite's last error: %s)\n",
+               sqlite3_errmsg(db_));
+  std::fflush(stderr);  // unbuffered, unless redirected to a file
+  std::abort();
 }
 
 void Database::exec(std::string_view sql) {
@@ -214,8 +234,8 @@ std::optional<std::string> Statement::column_optional_text(int index) const {
   return column_text(index);
 }
 
-Transaction::Transaction(Database& db) : db_(db) {
-  db_.begin();
+Transaction::Transaction(Database& db, Undo undo) : db_(db) {
+  db_.begin(undo);
 }
 
 Transaction::~Transaction() {

@@ -17,6 +17,21 @@ namespace gtsim::sql {
 
 class Statement;
 
+// How a transaction of a group (Database::group_commits) is undone when it fails. Outside groups
+// every transaction is undone alone, whichever is asked for.
+enum class Undo {
+  // A savepoint of its own: the transaction may be refused after its first write (a later item of
+  // a batch), and then rolls back alone.
+  kAlone,
+  // No savepoint, whose copies of the pages the transaction touches were 6 - 8% of a simulated
+  // write's instructions (docs/benchmarks.md). The caller refuses the transaction, if at all,
+  // before its first write; after that only SQLite itself may fail (a full disk), and that may
+  // roll back the whole group anyway. A transaction that fails after writing cannot be undone
+  // without its group's acknowledged ones, so that aborts the process rather than lose them
+  // silently.
+  kChecksFirst,
+};
+
 class Database {
  public:
   // Opens (creating if needed) the file at `path`. Throws DynamoError(kInternal).
@@ -32,17 +47,17 @@ class Database {
   int64_t changes() const;
   sqlite3* handle() const { return db_; }
 
-  // From now on, each Transaction is a savepoint inside one outer transaction, which commits
-  // once `transactions` of them have, and when the Database closes: a commit's page writes are
-  // paid once per group instead of once per transaction. A failed transaction still rolls back
-  // alone. Only for a file nothing else opens while this connection holds it (FileMode::kPrivate),
+  // From now on, each Transaction is part of one outer transaction, which commits once
+  // `transactions` of them have, and when the Database closes: a commit's page writes are paid
+  // once per group instead of once per transaction. A failed transaction is undone as its Undo
+  // says. Only for a file nothing else opens while this connection holds it (FileMode::kPrivate),
   // whose committed transactions need not survive this process dying: those of an unfinished
   // group are lost with it.
   void group_commits(size_t transactions);
 
   // Used by Transaction. Statements are prepared once on first use rather than parsed on every
   // transaction (regions run one per write: the profile in docs/benchmarks.md).
-  void begin();
+  void begin(Undo undo);
   void commit();
   void rollback() noexcept;
 
@@ -52,6 +67,8 @@ class Database {
   sqlite3* db_ = nullptr;
   size_t group_size_ = 0;  // 0: every transaction commits on its own
   size_t grouped_ = 0;     // transactions released into the open outer transaction
+  bool savepoint_open_ = false;
+  int64_t changes_at_begin_ = 0;  // sqlite3_total_changes64 when the open transaction began
   std::unique_ptr<Statement> begin_;
   std::unique_ptr<Statement> commit_;
   std::unique_ptr<Statement> savepoint_;
@@ -108,10 +125,10 @@ class Statement {
 };
 
 // BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless commit() was called, so an
-// exception anywhere inside leaves the file as it was.
+// exception anywhere inside leaves the file as it was (in a group, as `undo` says).
 class Transaction {
  public:
-  explicit Transaction(Database& db);
+  explicit Transaction(Database& db, Undo undo = Undo::kAlone);
   ~Transaction();
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;

@@ -2,11 +2,15 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 
 #include "model/errors.h"
 #include "regions/schema.h"
+#include "tests/support/forked.h"
 #include "tests/support/temp_dir.h"
 
 using namespace gtsim;
@@ -20,11 +24,15 @@ void create_table(sql::Database& db) {
   db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY)");
 }
 
-// Inserts `id` in its own transaction; with `fail`, throws before committing it.
-void insert(sql::Database& db, int64_t id, bool fail = false) {
-  sql::Transaction txn(db);
+enum class Refusal { kNone, kBeforeWrite, kAfterWrite };
+
+// Inserts `id` in its own transaction, undone as `undo` says if it is refused.
+void insert(sql::Database& db, int64_t id, Refusal refusal = Refusal::kNone,
+            sql::Undo undo = sql::Undo::kAlone) {
+  sql::Transaction txn(db, undo);
+  if (refusal == Refusal::kBeforeWrite) throw std::runtime_error("refused");
   sql::Statement(db, "INSERT INTO t (id) VALUES (?1)").bind(1, id).run();
-  if (fail) throw std::runtime_error("refused");
+  if (refusal == Refusal::kAfterWrite) throw std::runtime_error("refused");
   txn.commit();
 }
 
@@ -46,7 +54,7 @@ TEST_CASE("a transaction that does not commit leaves nothing") {
     sql::Database db(path);
     create_table(db);
     insert(db, 1);
-    CHECK_THROWS_AS(insert(db, 2, true), std::runtime_error);
+    CHECK_THROWS_AS(insert(db, 2, Refusal::kAfterWrite), std::runtime_error);
     CHECK_FALSE(in_transaction(db));
     CHECK(db.query_int("SELECT COUNT(*) FROM t") == 1);
   }
@@ -61,7 +69,7 @@ TEST_CASE("grouped commits keep each transaction and roll back a failed one alon
     create_table(db);
     db.group_commits(3);
     insert(db, 1);
-    CHECK_THROWS_AS(insert(db, 2, true), std::runtime_error);
+    CHECK_THROWS_AS(insert(db, 2, Refusal::kAfterWrite), std::runtime_error);
     insert(db, 3);
     CHECK(in_transaction(db));  // two of a group of three
     CHECK(db.query_int("SELECT COUNT(*) FROM t") == 2);
@@ -74,6 +82,49 @@ TEST_CASE("grouped commits keep each transaction and roll back a failed one alon
   CHECK(rows_in(path) == 4);
   sql::Database reopened(path);
   CHECK(reopened.query_int("SELECT COUNT(*) FROM t WHERE id = 2") == 0);
+}
+
+TEST_CASE("a grouped transaction that checks first needs no savepoint to be refused") {
+  TempDir dir;
+  const std::string path = dir.file("checks-first.db");
+  {
+    sql::Database db(path);
+    create_table(db);
+    db.group_commits(3);
+    insert(db, 1);
+    CHECK_THROWS_AS(insert(db, 2, Refusal::kBeforeWrite, sql::Undo::kChecksFirst),
+                    std::runtime_error);
+    CHECK(in_transaction(db));  // the group goes on, with its first transaction in it
+    insert(db, 3, Refusal::kNone, sql::Undo::kChecksFirst);
+    CHECK(db.query_int("SELECT COUNT(*) FROM t") == 2);
+    insert(db, 4, Refusal::kNone, sql::Undo::kChecksFirst);
+    CHECK_FALSE(in_transaction(db));  // a group of three transactions committed
+  }
+  CHECK(rows_in(path) == 3);
+}
+
+TEST_CASE("a grouped transaction that checks first stops the process if it fails after writing") {
+  TempDir dir;
+  const std::string path = dir.file("checks-first-late.db");
+  const std::string log = dir.file("stderr.txt");
+  {
+    sql::Database db(path);
+    create_table(db);
+  }
+  // Undoing it would undo the group's first, acknowledged transaction too.
+  const int status = status_of_forked([&] {
+    if (std::freopen(log.c_str(), "w", stderr) == nullptr) return;  // then it does not abort
+    sql::Database db(path);
+    db.group_commits(3);
+    insert(db, 1);
+    insert(db, 2, Refusal::kAfterWrite, sql::Undo::kChecksFirst);
+  });
+  CHECK(aborted(status));
+  std::ifstream in(log);
+  const std::string said((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CAPTURE(said);
+  CHECK(said.find("cannot be undone without its group's acknowledged transactions") !=
+        std::string::npos);
 }
 
 TEST_CASE("held texts are stored as bound, and a failed step leaves no binding behind") {
