@@ -45,7 +45,8 @@ TEST_CASE("query with key condition filter and projection") {
   auto r = Region::open(dir.file("r.db"), "us-east-1", {}, 0);
   TableSpec spec;
   spec.name = "orders";
-  spec.key_schema = {{"customer", AttributeType::kS}, KeyAttribute{"order", AttributeType::kS}};
+  spec.key_schema.partition = {"customer", AttributeType::kS};
+  spec.key_schema.sort = KeyAttribute{"order", AttributeType::kS};
   r->create_table(spec);
   for (const char* order : {"2024-01", "2024-02", "2025-01"}) {
     r->put({"orders",

@@ -212,7 +212,8 @@ TEST_CASE("query orders by sort key value and pages with limit") {
   auto r = Region::open(dir.file("r.db"), "us-east-1", {}, 0);
   TableSpec spec;
   spec.name = "events";
-  spec.key_schema = {{"user", AttributeType::kS}, KeyAttribute{"n", AttributeType::kN}};
+  spec.key_schema.partition = {"user", AttributeType::kS};
+  spec.key_schema.sort = KeyAttribute{"n", AttributeType::kN};
   r->create_table(spec);
   for (int n : {10, 9, 100, 2, 55}) {
     r->put({"events", {{"user", "u"}, {"n", Decimal::from_int(n)}}}, n);

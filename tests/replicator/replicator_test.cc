@@ -2,6 +2,7 @@
 #include "replicator/replicator.h"
 
 #include <doctest/doctest.h>
+#include <fmt/core.h>
 
 #include <deque>
 #include <filesystem>
@@ -336,8 +337,8 @@ TEST_CASE("replicator duplicated deliveries change nothing") {
   Cluster c({"a", "b"}, link);
   c.connect_all();
   for (int i = 0; i < 20; ++i) {
-    c.put("a", std::to_string(i % 4), "a" + std::to_string(i));
-    c.put("b", std::to_string(i % 5), "b" + std::to_string(i));
+    c.put("a", std::to_string(i % 4), fmt::format("a{}", i));
+    c.put("b", std::to_string(i % 5), fmt::format("b{}", i));
     c.run_until(c.now() + 1'000);
   }
   c.run_until(c.now() + 1'000'000);

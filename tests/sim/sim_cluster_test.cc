@@ -105,7 +105,7 @@ std::string scripted_run(uint64_t seed) {
   SimCluster cluster(std::move(o));
   for (int i = 0; i < 20; ++i) {
     cluster.advance_to(i * 7'000);
-    put(cluster, kRegions[i % 3], "k" + std::to_string(i % 4), "v" + std::to_string(i));
+    put(cluster, kRegions[i % 3], fmt::format("k{}", i % 4), fmt::format("v{}", i));
   }
   cluster.set_partitioned("eu-west-1", "us-east-1", true);
   put(cluster, "eu-west-1", "k0", "cut");

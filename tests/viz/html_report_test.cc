@@ -101,7 +101,7 @@ TEST_CASE("html report samples replication arrows of a large run and says how ma
   // 400 writes over 40 keys, each shipped: 400 arrows, two of them a conflict.
   for (int i = 0; i < 400; ++i) {
     const std::string region = i % 2 ? "eu-west-1" : "us-east-1";
-    run.put(region, std::to_string(i % 40), "v" + std::to_string(i), 10000 + i * 1000);
+    run.put(region, std::to_string(i % 40), fmt::format("v{}", i), 10000 + i * 1000);
     run.ship(region, i % 2 ? "us-east-1" : "eu-west-1", 10000 + i * 1000 + 700);
   }
   run.put("us-east-1", "race", "a", 500000);
@@ -110,7 +110,7 @@ TEST_CASE("html report samples replication arrows of a large run and says how ma
   run.ship("eu-west-1", "us-east-1", 530000);
   for (int i = 0; i < 400; ++i) {
     const std::string region = i % 2 ? "eu-west-1" : "us-east-1";
-    run.put(region, std::to_string(i % 40), "w" + std::to_string(i), 600000 + i * 1000);
+    run.put(region, std::to_string(i % 40), fmt::format("w{}", i), 600000 + i * 1000);
     run.ship(region, i % 2 ? "us-east-1" : "eu-west-1", 600000 + i * 1000 + 900);
   }
   run.finish(R"(name: many writes
