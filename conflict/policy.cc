@@ -36,6 +36,8 @@ class LwwPolicy final : public ConflictPolicy {
     out.history = joined(local.history, incoming.history);
     return out;
   }
+
+  bool keeps_whole_documents() const override { return true; }
 };
 
 class LwwAttributePolicy final : public ConflictPolicy {

@@ -54,6 +54,11 @@ class ConflictPolicy {
   // The join of two states of the same item.
   virtual ItemState merge(const ItemState& local, const ItemState& incoming) const = 0;
 
+  // Whether merge() reads no document and keeps, whole, the document of the side whose version it
+  // keeps (lww). A replica may then join states whose documents it holds only as text: it merges
+  // them with their documents left out, and a version names its document.
+  virtual bool keeps_whole_documents() const { return false; }
+
  protected:
   // The state `write` produces on top of `current`, before the join with `current`.
   virtual ItemState write_state(const ItemState* current, const LocalWrite& write) const = 0;

@@ -17,6 +17,8 @@ using nlohmann::json;
 
 // An item row as loaded from SQLite or about to be stored, but its key: every caller knows it.
 struct Region::Stored {
+  // Loaded with DocumentAs::kTextOnly, its document is left out: document_json says whether the
+  // item is a tombstone.
   ItemState state;
   std::optional<int64_t> deleted_true_us;    // when it became a tombstone here
   std::optional<std::string> document_json;  // load(): the document's text as stored
@@ -155,13 +157,16 @@ struct Region::Encoded {
         old_document(current ? current->document_json : std::nullopt),
         new_document(document_text(next.document)),
         metadata(state_metadata_json_text(next)) {}
-  // The same for a state whose texts are at hand (those of a replicated record whose state won
-  // whole): copied, not encoded again.
-  Encoded(const ChangeTexts& texts, const std::optional<Stored>& current)
-      : key(texts.key),
+  // The same for a state whose texts are at hand: copied, not encoded again.
+  Encoded(std::string key, const std::optional<Stored>& current,
+          std::optional<std::string> new_document, std::string metadata)
+      : key(std::move(key)),
         old_document(current ? current->document_json : std::nullopt),
-        new_document(texts.new_image),
-        metadata(texts.state) {}
+        new_document(std::move(new_document)),
+        metadata(std::move(metadata)) {}
+  // Those of a replicated record whose state won whole.
+  Encoded(const ChangeTexts& texts, const std::optional<Stored>& current)
+      : Encoded(texts.key, current, texts.new_image, texts.state) {}
 
   std::string key;
   std::optional<std::string> old_document;
@@ -277,24 +282,24 @@ std::pair<std::string, std::string> Region::encode_key(const TableSpec& spec,
 }
 
 std::optional<Region::Stored> Region::load(const std::string& table, const std::string& pk,
-                                           const std::string& sk) {
+                                           const std::string& sk, DocumentAs as) {
   sql::Statement& s = statements_->load_item;
   s.bind_held(1, table).bind_held(2, pk).bind_held(3, sk);
   std::optional<Stored> out;
   if (s.step()) {
     out.emplace();
     out->document_json = s.column_optional_text(0);
-    out->state = state_from_json_text(s.column_text(1), parse_document(out->document_json));
+    out->state = state_from_json_text(s.column_text(1), as == DocumentAs::kTree
+                                                            ? parse_document(out->document_json)
+                                                            : std::nullopt);
     if (!s.column_is_null(2)) out->deleted_true_us = s.column_int(2);
   }
   s.reset();
   return out;
 }
 
-void Region::store(const std::string& table, const Key& key, const Stored& stored,
-                   const Encoded& encoded) {
-  const TableSpec& spec = this->table(table);
-  auto [pk, sk] = encode_key(spec, key);
+void Region::store(const std::string& table, const std::string& pk, const std::string& sk,
+                   const Stored& stored, const Encoded& encoded) {
   const Version& v = stored.state.version;
   sql::Statement& s = statements_->upsert_item;
   s.bind_held(1, table).bind_held(2, pk).bind_held(3, sk).bind_held(4, encoded.key);
@@ -401,7 +406,7 @@ WriteResult Region::write_locally(
   }
   ++last_local_seq_;
   Encoded encoded(key, current, next.state);
-  store(table, key, next, encoded);
+  store(table, pk, sk, next, encoded);
   std::optional<VersionId> overwrote;
   if (current) overwrote = current->state.version.id;
   // Read in place, not copied: only the answer (ReturnValues and the names touched) uses it.
@@ -726,10 +731,65 @@ uint64_t Region::applied_cursor(const std::string& origin) const {
   return it == cursors_.end() ? 0 : it->second;
 }
 
+// A replicated record joined into the stored state.
+struct Region::Joined {
+  Stored next;  // without a document when joined through texts
+  bool tombstone = false;
+  bool changed = false;            // the visible item or its winner changed
+  bool stores = false;             // the item row is written again
+  std::optional<Encoded> encoded;  // when it stores or changed
+};
+
+Region::Joined Region::join_trees(const ConflictPolicy& policy,
+                                  const std::optional<Stored>& current,
+                                  const ChangeRecord& record) {
+  Joined j{{current ? policy.merge(current->state, record.state) : record.state, std::nullopt}};
+  j.tombstone = j.next.state.is_tombstone();
+  j.changed = !current || j.next.state.document != current->state.document ||
+              j.next.state.version != current->state.version;
+  // A stale or repeated record stores nothing: its images are not encoded, only its key.
+  j.stores = !current || j.next.state != current->state;
+  if (j.stores || j.changed) {
+    if (record.texts && j.next.state == record.state) {
+      j.encoded.emplace(*record.texts, current);
+    } else {
+      j.encoded.emplace(record.key, current, j.next.state);
+    }
+  }
+  return j;
+}
+
+// Neither document is parsed or compared: the join keeps the document of the version it keeps,
+// and a version names its document (the profile in docs/benchmarks.md).
+Region::Joined Region::join_texts(const ConflictPolicy& policy,
+                                  const std::optional<Stored>& current,
+                                  const ChangeRecord& record) {
+  const ItemState& in = record.state;
+  const ItemState incoming{std::nullopt, in.version, in.history, in.cells, in.replaced};
+  Joined j{{current ? policy.merge(current->state, incoming) : incoming, std::nullopt}};
+  const bool keeps_incoming = !current || j.next.state.version != current->state.version;
+  j.tombstone = keeps_incoming ? in.is_tombstone() : !current->document_json;
+  j.changed = keeps_incoming;
+  j.stores = !current || j.next.state != current->state;
+  if (j.stores || j.changed) {
+    if (j.next.state == incoming) {
+      j.encoded.emplace(*record.texts, current);
+    } else {
+      j.encoded.emplace(record.texts->key, current,
+                        keeps_incoming ? record.texts->new_image : current->document_json,
+                        state_metadata_json_text(j.next.state));
+    }
+  }
+  return j;
+}
+
 ApplyOutcome Region::apply_one(const ChangeRecord& record, const std::string& pk,
                                const std::string& sk, int64_t now_us) {
   const TableSpec& spec = table(record.table);
-  std::optional<Stored> current = load(record.table, pk, sk);
+  const ConflictPolicy& policy = policy_by_name(spec.conflict_policy);
+  const bool by_text = policy.keeps_whole_documents() && record.texts;
+  std::optional<Stored> current =
+      load(record.table, pk, sk, by_text ? DocumentAs::kTextOnly : DocumentAs::kTree);
   ApplyOutcome outcome;
   outcome.id = record.id();
   outcome.classification =
@@ -750,42 +810,31 @@ ApplyOutcome Region::apply_one(const ChangeRecord& record, const std::string& pk
       outcome.resurrected = c != Classification::kSupersedes;
     }
   }
-  const ConflictPolicy& policy = policy_by_name(spec.conflict_policy);
-  Stored next{current ? policy.merge(current->state, record.state) : record.state, std::nullopt};
+  Joined joined =
+      by_text ? join_texts(policy, current, record) : join_trees(policy, current, record);
   if (outcome.classification == Classification::kConcurrent) {
     outcome.lost =
         std::min(current->state.version, record.state.version,
                  [](const Version& a, const Version& b) { return a.stamp() < b.stamp(); });
   }
-  outcome.changed = !current || next.state.document != current->state.document ||
-                    next.state.version != current->state.version;
-  if (next.state.is_tombstone()) {
-    next.deleted_true_us =
-        current && current->state.is_tombstone() ? current->deleted_true_us : now_us;
+  outcome.changed = joined.changed;
+  if (joined.tombstone) {
+    joined.next.deleted_true_us =
+        current && !current->document_json ? current->deleted_true_us : now_us;
   }
-  // A stale or repeated record stores nothing: its images are not encoded, only its key.
-  const bool stores = !current || next.state != current->state;
-  std::optional<Encoded> encoded;
-  if (stores || outcome.changed) {
-    if (record.texts && next.state == record.state) {
-      encoded.emplace(*record.texts, current);
-    } else {
-      encoded.emplace(record.key, current, next.state);
-    }
-  }
-  if (stores) store(record.table, record.key, next, *encoded);
+  if (joined.stores) store(record.table, pk, sk, joined.next, *joined.encoded);
   // Every apply is logged (applied_log): a change in its stream record, anything else in a row
   // of its own.
   if (outcome.changed) {
-    append_stream(record.table, *encoded, record.version, record.commit_true_us, now_us,
+    append_stream(record.table, *joined.encoded, record.version, record.commit_true_us, now_us,
                   std::nullopt, &outcome);
     return outcome;
   }
   sql::Statement& log = statements_->insert_unstreamed;
   log.bind(1, record.id().origin).bind(2, static_cast<int64_t>(record.id().seq));
   log.bind(3, record.table);
-  if (encoded) {
-    log.bind(4, encoded->key);
+  if (joined.encoded) {
+    log.bind(4, joined.encoded->key);
   } else {
     log.bind(4, record.texts ? record.texts->key : item_json_text(record.key));
   }
@@ -961,7 +1010,8 @@ void Region::load_snapshot(const Snapshot& snapshot, int64_t now_us) {
     for (const ChangeRecord& r : snapshot.items) {
       Stored stored{r.state, std::nullopt};
       if (r.state.is_tombstone()) stored.deleted_true_us = now_us;
-      store(r.table, r.key, stored, Encoded(r.key, std::nullopt, r.state));
+      auto [pk, sk] = encode_key(table(r.table), r.key);
+      store(r.table, pk, sk, stored, Encoded(r.key, std::nullopt, r.state));
     }
     for (const auto& [origin, seq] : snapshot.cursors) {
       if (origin == name_) continue;

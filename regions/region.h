@@ -270,11 +270,23 @@ class Region {
   struct Stored;
   struct Encoded;
   struct Statements;
+  struct Joined;
 
-  std::optional<Stored> load(const std::string& table, const std::string& pk,
-                             const std::string& sk);
-  void store(const std::string& table, const Key& key, const Stored& stored,
-             const Encoded& encoded);
+  // What load() makes of the stored document: a tree, or only its text, for a join that reads
+  // none (ConflictPolicy::keeps_whole_documents).
+  enum class DocumentAs { kTree, kTextOnly };
+  std::optional<Stored> load(const std::string& table, const std::string& pk, const std::string& sk,
+                             DocumentAs as = DocumentAs::kTree);
+  // A replicated `record` joined by `policy` into `current`, as apply_one stores and logs it:
+  // through the documents' trees, or, for a policy that keeps whole documents, through their
+  // texts, `current` loaded with DocumentAs::kTextOnly and `record` carrying its texts.
+  static Joined join_trees(const ConflictPolicy& policy, const std::optional<Stored>& current,
+                           const ChangeRecord& record);
+  static Joined join_texts(const ConflictPolicy& policy, const std::optional<Stored>& current,
+                           const ChangeRecord& record);
+  // Writes the item row of the key encoded as `pk` and `sk` (encode_key).
+  void store(const std::string& table, const std::string& pk, const std::string& sk,
+             const Stored& stored, const Encoded& encoded);
   // `applied`: how a replicated record was applied (its stream record logs the apply); nullptr
   // for a local write.
   void append_stream(const std::string& table, const Encoded& encoded, const Version& cause,
