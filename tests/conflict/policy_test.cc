@@ -4,14 +4,28 @@
 
 #include <nlohmann/json.hpp>
 
+#include <set>
+#include <string>
+
 #include "model/errors.h"
 
 using namespace gtsim;
 
 namespace {
 
+// Set field by field: GCC 12 warns falsely of braced temporaries here.
+LocalWrite write(WriteKind kind, const char* origin, uint64_t seq, int64_t ts, Item document = {},
+                 std::set<std::string> touched = {}) {
+  LocalWrite w;
+  w.kind = kind;
+  w.version = {{origin, seq}, ts};
+  w.document = std::move(document);
+  w.touched = std::move(touched);
+  return w;
+}
+
 LocalWrite put(const char* origin, uint64_t seq, int64_t ts, Item document) {
-  return {WriteKind::kPut, {{origin, seq}, ts}, std::move(document), {}};
+  return write(WriteKind::kPut, origin, seq, ts, std::move(document));
 }
 
 Item item(std::initializer_list<std::pair<const std::string, AttributeValue>> attrs) {
@@ -34,8 +48,7 @@ TEST_CASE("lww keeps the whole item of the later write") {
 TEST_CASE("lww delete beats an older concurrent put through its tombstone") {
   const ConflictPolicy& lww = policy_by_name("lww");
   ItemState put_state = lww.apply_local(nullptr, put("us-east-1", 1, 100, item({{"id", "1"}})));
-  ItemState deleted =
-      lww.apply_local(nullptr, {WriteKind::kDelete, {{"eu-west-1", 1}, 110}, {}, {}});
+  ItemState deleted = lww.apply_local(nullptr, write(WriteKind::kDelete, "eu-west-1", 1, 110));
   CHECK(deleted.is_tombstone());
   CHECK(lww.merge(deleted, put_state).is_tombstone());
   CHECK(lww.merge(put_state, deleted).is_tombstone());
@@ -45,14 +58,12 @@ TEST_CASE("lww-attribute keeps concurrent updates of different attributes") {
   const ConflictPolicy& policy = policy_by_name("lww-attribute");
   ItemState base = policy.apply_local(
       nullptr, put("us-east-1", 1, 100, item({{"id", "1"}, {"a", "0"}, {"b", "0"}})));
-  ItemState us = policy.apply_local(&base, {WriteKind::kUpdate,
-                                            {{"us-east-1", 2}, 110},
-                                            item({{"id", "1"}, {"a", "us"}, {"b", "0"}}),
-                                            {"id", "a"}});
-  ItemState eu = policy.apply_local(&base, {WriteKind::kUpdate,
-                                            {{"eu-west-1", 1}, 120},
-                                            item({{"id", "1"}, {"a", "0"}, {"b", "eu"}}),
-                                            {"id", "b"}});
+  ItemState us =
+      policy.apply_local(&base, write(WriteKind::kUpdate, "us-east-1", 2, 110,
+                                      item({{"id", "1"}, {"a", "us"}, {"b", "0"}}), {"id", "a"}));
+  ItemState eu =
+      policy.apply_local(&base, write(WriteKind::kUpdate, "eu-west-1", 1, 120,
+                                      item({{"id", "1"}, {"a", "0"}, {"b", "eu"}}), {"id", "b"}));
   ItemState merged = policy.merge(us, eu);
   CHECK(merged == policy.merge(eu, us));
   CHECK(merged.document == item({{"id", "1"}, {"a", "us"}, {"b", "eu"}}));
@@ -60,14 +71,12 @@ TEST_CASE("lww-attribute keeps concurrent updates of different attributes") {
   const ConflictPolicy& lww = policy_by_name("lww");
   ItemState lww_base = lww.apply_local(
       nullptr, put("us-east-1", 1, 100, item({{"id", "1"}, {"a", "0"}, {"b", "0"}})));
-  ItemState lww_us = lww.apply_local(&lww_base, {WriteKind::kUpdate,
-                                                 {{"us-east-1", 2}, 110},
-                                                 item({{"id", "1"}, {"a", "us"}, {"b", "0"}}),
-                                                 {"id", "a"}});
-  ItemState lww_eu = lww.apply_local(&lww_base, {WriteKind::kUpdate,
-                                                 {{"eu-west-1", 1}, 120},
-                                                 item({{"id", "1"}, {"a", "0"}, {"b", "eu"}}),
-                                                 {"id", "b"}});
+  ItemState lww_us =
+      lww.apply_local(&lww_base, write(WriteKind::kUpdate, "us-east-1", 2, 110,
+                                       item({{"id", "1"}, {"a", "us"}, {"b", "0"}}), {"id", "a"}));
+  ItemState lww_eu =
+      lww.apply_local(&lww_base, write(WriteKind::kUpdate, "eu-west-1", 1, 120,
+                                       item({{"id", "1"}, {"a", "0"}, {"b", "eu"}}), {"id", "b"}));
   CHECK(lww.merge(lww_us, lww_eu).document == item({{"id", "1"}, {"a", "0"}, {"b", "eu"}}));
 }
 
@@ -76,10 +85,9 @@ TEST_CASE("lww-attribute removal and replacement hide older attributes") {
   ItemState base =
       policy.apply_local(nullptr, put("us-east-1", 1, 100, item({{"id", "1"}, {"a", "x"}})));
   ItemState removed = policy.apply_local(
-      &base, {WriteKind::kUpdate, {{"us-east-1", 2}, 110}, item({{"id", "1"}}), {"id", "a"}});
+      &base, write(WriteKind::kUpdate, "us-east-1", 2, 110, item({{"id", "1"}}), {"id", "a"}));
   CHECK(removed.document == item({{"id", "1"}}));
-  ItemState deleted =
-      policy.apply_local(&removed, {WriteKind::kDelete, {{"us-east-1", 3}, 120}, {}, {}});
+  ItemState deleted = policy.apply_local(&removed, write(WriteKind::kDelete, "us-east-1", 3, 120));
   CHECK(deleted.is_tombstone());
   CHECK(deleted.cells.empty());  // hidden cells are dropped
   ItemState reput =
@@ -96,7 +104,7 @@ TEST_CASE("item state metadata round-trips through JSON") {
   ItemState s = policy.apply_local(
       nullptr, put("us-east-1", 3, 100, item({{"id", "1"}, {"n", Decimal::from_int(5)}})));
   s = policy.apply_local(
-      &s, {WriteKind::kUpdate, {{"eu-west-1", 2}, 130}, item({{"id", "1"}}), {"id", "n"}});
+      &s, write(WriteKind::kUpdate, "eu-west-1", 2, 130, item({{"id", "1"}}), {"id", "n"}));
   ItemState back =
       state_from_json(nlohmann::json::parse(state_metadata_to_json(s).dump()), s.document);
   CHECK(back == s);
