@@ -55,29 +55,25 @@ TEST_CASE("lww delete beats an older concurrent put through its tombstone") {
 }
 
 TEST_CASE("lww-attribute keeps concurrent updates of different attributes") {
-  const ConflictPolicy& policy = policy_by_name("lww-attribute");
-  ItemState base = policy.apply_local(
-      nullptr, put("us-east-1", 1, 100, item({{"id", "1"}, {"a", "0"}, {"b", "0"}})));
-  ItemState us =
-      policy.apply_local(&base, write(WriteKind::kUpdate, "us-east-1", 2, 110,
-                                      item({{"id", "1"}, {"a", "us"}, {"b", "0"}}), {"id", "a"}));
-  ItemState eu =
-      policy.apply_local(&base, write(WriteKind::kUpdate, "eu-west-1", 1, 120,
-                                      item({{"id", "1"}, {"a", "0"}, {"b", "eu"}}), {"id", "b"}));
-  ItemState merged = policy.merge(us, eu);
-  CHECK(merged == policy.merge(eu, us));
-  CHECK(merged.document == item({{"id", "1"}, {"a", "us"}, {"b", "eu"}}));
+  // Two regions update different attributes of the same item concurrently; the join of both.
+  auto join_concurrent_updates = [](const ConflictPolicy& policy) {
+    ItemState base = policy.apply_local(
+        nullptr, put("us-east-1", 1, 100, item({{"id", "1"}, {"a", "0"}, {"b", "0"}})));
+    ItemState us =
+        policy.apply_local(&base, write(WriteKind::kUpdate, "us-east-1", 2, 110,
+                                        item({{"id", "1"}, {"a", "us"}, {"b", "0"}}), {"id", "a"}));
+    ItemState eu =
+        policy.apply_local(&base, write(WriteKind::kUpdate, "eu-west-1", 1, 120,
+                                        item({{"id", "1"}, {"a", "0"}, {"b", "eu"}}), {"id", "b"}));
+    ItemState merged = policy.merge(us, eu);
+    CHECK(merged == policy.merge(eu, us));
+    return merged;
+  };
+  CHECK(join_concurrent_updates(policy_by_name("lww-attribute")).document ==
+        item({{"id", "1"}, {"a", "us"}, {"b", "eu"}}));
   // Under lww the same two updates lose one of them.
-  const ConflictPolicy& lww = policy_by_name("lww");
-  ItemState lww_base = lww.apply_local(
-      nullptr, put("us-east-1", 1, 100, item({{"id", "1"}, {"a", "0"}, {"b", "0"}})));
-  ItemState lww_us =
-      lww.apply_local(&lww_base, write(WriteKind::kUpdate, "us-east-1", 2, 110,
-                                       item({{"id", "1"}, {"a", "us"}, {"b", "0"}}), {"id", "a"}));
-  ItemState lww_eu =
-      lww.apply_local(&lww_base, write(WriteKind::kUpdate, "eu-west-1", 1, 120,
-                                       item({{"id", "1"}, {"a", "0"}, {"b", "eu"}}), {"id", "b"}));
-  CHECK(lww.merge(lww_us, lww_eu).document == item({{"id", "1"}, {"a", "0"}, {"b", "eu"}}));
+  CHECK(join_concurrent_updates(policy_by_name("lww")).document ==
+        item({{"id", "1"}, {"a", "0"}, {"b", "eu"}}));
 }
 
 TEST_CASE("lww-attribute removal and replacement hide older attributes") {

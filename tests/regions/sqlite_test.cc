@@ -7,6 +7,7 @@
 #include <iterator>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "model/errors.h"
 #include "regions/schema.h"
@@ -61,46 +62,34 @@ TEST_CASE("a transaction that does not commit leaves nothing") {
   CHECK(rows_in(path) == 1);
 }
 
-TEST_CASE("grouped commits keep each transaction and roll back a failed one alone") {
-  TempDir dir;
-  const std::string path = dir.file("grouped.db");
-  {
-    sql::Database db(path);
-    create_table(db);
-    db.group_commits(3);
-    insert(db, 1);
-    CHECK_THROWS_AS(insert(db, 2, Refusal::kAfterWrite), std::runtime_error);
-    insert(db, 3);
-    CHECK(in_transaction(db));  // two of a group of three
-    CHECK(db.query_int("SELECT COUNT(*) FROM t") == 2);
-    insert(db, 4);
-    CHECK_FALSE(in_transaction(db));  // the group committed
-    insert(db, 5);
-    CHECK(in_transaction(db));
+TEST_CASE("grouped commits keep each transaction and roll back a refused one alone") {
+  // With a savepoint, a transaction refused after its write; without (Undo::kChecksFirst), one
+  // refused before it.
+  const std::pair<sql::Undo, Refusal> cases[] = {{sql::Undo::kAlone, Refusal::kAfterWrite},
+                                                 {sql::Undo::kChecksFirst, Refusal::kBeforeWrite}};
+  for (auto [undo, refusal] : cases) {
+    CAPTURE(static_cast<int>(undo));
+    TempDir dir;
+    const std::string path = dir.file("grouped.db");
+    {
+      sql::Database db(path);
+      create_table(db);
+      db.group_commits(3);
+      insert(db, 1, Refusal::kNone, undo);
+      CHECK_THROWS_AS(insert(db, 2, refusal, undo), std::runtime_error);
+      insert(db, 3, Refusal::kNone, undo);
+      CHECK(in_transaction(db));  // two of a group of three
+      CHECK(db.query_int("SELECT COUNT(*) FROM t") == 2);
+      insert(db, 4, Refusal::kNone, undo);
+      CHECK_FALSE(in_transaction(db));  // the group committed
+      insert(db, 5, Refusal::kNone, undo);
+      CHECK(in_transaction(db));
+    }
+    // Closing committed the unfinished group.
+    CHECK(rows_in(path) == 4);
+    sql::Database reopened(path);
+    CHECK(reopened.query_int("SELECT COUNT(*) FROM t WHERE id = 2") == 0);
   }
-  // Closing committed the unfinished group.
-  CHECK(rows_in(path) == 4);
-  sql::Database reopened(path);
-  CHECK(reopened.query_int("SELECT COUNT(*) FROM t WHERE id = 2") == 0);
-}
-
-TEST_CASE("a grouped transaction that checks first needs no savepoint to be refused") {
-  TempDir dir;
-  const std::string path = dir.file("checks-first.db");
-  {
-    sql::Database db(path);
-    create_table(db);
-    db.group_commits(3);
-    insert(db, 1);
-    CHECK_THROWS_AS(insert(db, 2, Refusal::kBeforeWrite, sql::Undo::kChecksFirst),
-                    std::runtime_error);
-    CHECK(in_transaction(db));  // the group goes on, with its first transaction in it
-    insert(db, 3, Refusal::kNone, sql::Undo::kChecksFirst);
-    CHECK(db.query_int("SELECT COUNT(*) FROM t") == 2);
-    insert(db, 4, Refusal::kNone, sql::Undo::kChecksFirst);
-    CHECK_FALSE(in_transaction(db));  // a group of three transactions committed
-  }
-  CHECK(rows_in(path) == 3);
 }
 
 TEST_CASE("a grouped transaction that checks first stops the process if it fails after writing") {
