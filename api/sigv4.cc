@@ -88,7 +88,9 @@ std::string sigv4_signature(const SignedRequest& request, const std::string& sec
   for (const std::string& name : signed_headers) {
     std::string values;
     for (const auto& [header, value] : request.headers) {
-      if (header == name) values += (values.empty() ? "" : ",") + trim(value);
+      if (header != name) continue;
+      if (!values.empty()) values += ',';
+      values += trim(value);
     }
     canonical += name + ":" + values + "\n";
   }

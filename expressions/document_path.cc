@@ -31,8 +31,13 @@ std::string DocumentPath::to_string() const {
   std::string out = "[";
   for (size_t i = 0; i < elements_.size(); ++i) {
     if (i > 0) out += ", ";
-    out +=
-        elements_[i].is_index ? "[" + std::to_string(elements_[i].index) + "]" : elements_[i].name;
+    if (elements_[i].is_index) {
+      out += '[';
+      out += std::to_string(elements_[i].index);
+      out += ']';
+    } else {
+      out += elements_[i].name;
+    }
   }
   return out + "]";
 }

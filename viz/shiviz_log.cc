@@ -57,7 +57,7 @@ std::string shiviz_log(const RunIndex& index, const std::vector<std::string>& re
     if (op.is_write() || op.outcome != HistoryOp::Outcome::kOk) continue;
     std::string returned;
     for (const Version& v : op.versions())
-      returned += " " + version_label(v.id);
+      returned += fmt::format(" {}", version_label(v.id));
     std::string what = op.operation;
     if (op.request.contains("Key") && op.request.value("TableName", json()).is_string()) {
       what += " " + item_label({op.request["TableName"].get<std::string>(),

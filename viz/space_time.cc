@@ -342,7 +342,7 @@ class Drawing {
       const double mx = x(m.at_us), my = y(op.region);
       std::string title = fmt::format("op {}: {}", op.op, op.operation);
       for (const ItemId& item : m.items)
-        title += " " + item_label(item);
+        title += fmt::format(" {}", item_label(item));
       title += fmt::format(" in {} at {}", op.region, format_duration(op.invoked_us));
       const std::vector<Version> versions = op.versions();
       bool lost = false;
