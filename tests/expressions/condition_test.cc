@@ -302,9 +302,9 @@ TEST_CASE("conditions are bounded in size, operators, nesting and IN operands") 
                          prefix + "The expression has too many nesting levels; maximum: 32");
   check_validation_error([&] { parse(std::string(3000, '(')); },
                          prefix + "The expression has too many nesting levels; maximum: 32");
-  CHECK_NOTHROW(parse("a" + repeat(".b", 31, "") + " = :one"));
+  CHECK_NOTHROW(parse(std::string("a").append(repeat(".b", 31, "")).append(" = :one")));
   check_validation_error(
-      [&] { parse("a" + repeat(".b", 32, "") + " = :one"); },
+      [&] { parse(std::string("a").append(repeat(".b", 32, "")).append(" = :one")); },
       prefix + "The document path has too many nesting levels; nesting levels: 33");
   CHECK_NOTHROW(parse("a IN (" + repeat(":one", 100, ", ") + ")"));
   check_validation_error(

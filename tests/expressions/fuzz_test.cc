@@ -118,7 +118,9 @@ void run_one(const std::string& text, Outcome& outcome, Action action) {
 // Every parser, and on success every evaluation, on one text.
 void exercise(const std::string& text, Outcome& outcome) {
   const Item item = sample_item();
-  KeySchema schema{{"id", AttributeType::kS}, KeyAttribute{"ts", AttributeType::kN}};
+  KeySchema schema;
+  schema.partition = {"id", AttributeType::kS};
+  schema.sort = KeyAttribute{"ts", AttributeType::kN};
   run_one(text, outcome, [&] {
     ExpressionAttributes attributes = sample_attributes();
     auto condition = ConditionExpression::parse(text, attributes);

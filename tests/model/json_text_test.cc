@@ -130,7 +130,7 @@ TEST_CASE("a JSON tree appended directly is what nlohmann dumps, for 2000 random
     const nlohmann::json tree = random_tree(rng, 4);
     std::string out = "x";  // appended to, not replaced
     append_json_dump(tree, out);
-    REQUIRE(out == "x" + tree.dump());
+    REQUIRE(out == std::string("x").append(tree.dump()));
   }
 }
 
@@ -154,7 +154,7 @@ TEST_CASE("JSON strings of every ASCII character, alone and in runs, are what nl
                                     "ab" + std::string(2, static_cast<char>(c)) + "cd"}) {
       std::string out = "x";  // appended to, not replaced
       append_json_string(text, out);
-      CHECK_MESSAGE(out == "x" + nlohmann::json(text).dump(), c);
+      CHECK_MESSAGE(out == std::string("x").append(nlohmann::json(text).dump()), c);
     }
   }
 }
