@@ -64,7 +64,7 @@ struct Region::Statements {
   sql::Statement insert_stream;
   sql::Statement insert_unstreamed;
   sql::Statement upsert_cursor;
-  sql::Statement update_cursor;  // for an origin in cursors_, whose row exists
+  sql::Statement update_cursor;  // for an origin whose row exists
   sql::Statement local_changes;
   sql::Statement select_purged;
 };
@@ -189,7 +189,10 @@ Region::Region(std::unique_ptr<sql::Database> db, std::string name, RegionClock 
       name_(std::move(name)),
       clock_(std::move(clock)) {}
 
-Region::~Region() = default;
+Region::~Region() {
+  // The last group commits while statements_, which its hook writes cursors with, still exists.
+  if (db_->commits_in_groups()) db_->commit_group();
+}
 
 std::unique_ptr<Region> Region::open(const std::string& path, const std::string& name,
                                      const ClockSettings& clock, int64_t now_us, FileMode mode) {
@@ -205,7 +208,7 @@ std::unique_ptr<Region> Region::open(const std::string& path, const std::string&
   if (mode == FileMode::kShared) {
     region->checkpointer_ = std::make_unique<sql::Checkpointer>(*region->db_, path);
   } else {
-    region->db_->group_commits(kPrivateGroupSize);
+    region->db_->group_commits(kPrivateGroupSize, [r = region.get()] { r->save_moved_cursors(); });
   }
   sql::Statement tables(*region->db_, "SELECT spec FROM global_tables ORDER BY name");
   while (tables.step()) {
@@ -879,17 +882,37 @@ std::vector<ApplyOutcome> Region::apply_remote_batch(const std::string& origin,
     applied.reserve(pending.size());
     for (const Pending& p : pending)
       applied.push_back(apply_one(*p.record, p.pk_sk.first, p.pk_sk.second, now_us));
-    // An update where the row exists: cheaper than the upsert's failed insert, and paid by every
-    // batch, of one record when a peer keeps up.
-    sql::Statement& save_cursor =
-        cursors_.contains(origin) ? statements_->update_cursor : statements_->upsert_cursor;
-    save_cursor.bind(1, origin).bind(2, static_cast<int64_t>(cursor)).bind(3, now_us).run();
-    // cursors_ mirrors the cursors rows; an UPDATE that found none would lose this batch's cursor.
-    GTSIM_CHECK(db_->changes() == 1);
+    write_cursor_row(origin, cursor, now_us);
     return applied;
   });
-  cursors_[origin] = cursor;  // only once committed: a refused batch moves no cursor
+  moved_cursor(origin, cursor, now_us);  // only once committed: a refused batch moves no cursor
   return outcomes;
+}
+
+void Region::write_cursor_row(const std::string& origin, uint64_t seq, int64_t now_us) {
+  if (db_->commits_in_groups()) return;
+  // An update where the row exists: cheaper than the upsert's failed insert, and paid by every
+  // batch, of one record when a peer keeps up.
+  sql::Statement& save_cursor =
+      cursors_.contains(origin) ? statements_->update_cursor : statements_->upsert_cursor;
+  save_cursor.bind(1, origin).bind(2, static_cast<int64_t>(seq)).bind(3, now_us).run();
+  // Here cursors_ mirrors the cursors rows; an UPDATE that found none would lose the cursor.
+  GTSIM_CHECK(db_->changes() == 1);
+}
+
+void Region::moved_cursor(const std::string& origin, uint64_t seq, int64_t now_us) {
+  cursors_[origin] = seq;
+  if (db_->commits_in_groups()) unsaved_cursors_[origin] = now_us;
+}
+
+void Region::save_moved_cursors() {
+  for (const auto& [origin, moved_us] : unsaved_cursors_) {
+    statements_->upsert_cursor.bind(1, origin)
+        .bind(2, static_cast<int64_t>(cursors_.at(origin)))
+        .bind(3, moved_us)
+        .run();
+  }
+  unsaved_cursors_.clear();
 }
 
 std::vector<StreamRecord> Region::stream_after(uint64_t after, size_t limit) {
@@ -1014,16 +1037,12 @@ void Region::load_snapshot(const Snapshot& snapshot, int64_t now_us) {
       store(r.table, pk, sk, stored, Encoded(r.key, std::nullopt, r.state));
     }
     for (const auto& [origin, seq] : snapshot.cursors) {
-      if (origin == name_) continue;
-      statements_->upsert_cursor.bind(1, origin)
-          .bind(2, static_cast<int64_t>(seq))
-          .bind(3, now_us)
-          .run();
+      if (origin != name_) write_cursor_row(origin, seq, now_us);
     }
     return 0;
   });
   for (const auto& [origin, seq] : snapshot.cursors) {
-    if (origin != name_) cursors_[origin] = seq;
+    if (origin != name_) moved_cursor(origin, seq, now_us);
   }
 }
 

@@ -311,6 +311,12 @@ class Region {
       const TableSpec& spec, const Key& key, const ItemUpdate& update);
   // Moves the committed transaction's local changes to recent_local_.
   void remember_committed_local_changes();
+  // Inside the transaction that moves `origin`'s cursor to `seq`: its row, unless the file commits
+  // in groups. moved_cursor, once that transaction committed, keeps it in memory (and for the
+  // group's save_moved_cursors, which runs just before each group commits).
+  void write_cursor_row(const std::string& origin, uint64_t seq, int64_t now_us);
+  void moved_cursor(const std::string& origin, uint64_t seq, int64_t now_us);
+  void save_moved_cursors();
   // Joins one remote change, whose key encodes as `pk` and `sk`, into the local state (inside
   // apply_remote_batch's transaction).
   ApplyOutcome apply_one(const ChangeRecord& record, const std::string& pk, const std::string& sk,
@@ -326,8 +332,12 @@ class Region {
   uint64_t last_local_seq_ = 0;
   // The stream sequence number of the latest stream record (schema::kLastStreamSeq).
   uint64_t last_stream_seq_ = 0;
-  // The cursors table as committed: every received batch asks for its origin's cursor.
+  // The cursors as committed: every received batch asks for its origin's cursor. In a file that
+  // commits in groups the rows lag behind: they are written once per group (save_moved_cursors),
+  // which costs a peer keeping up, one record per batch, a row write per group, not per record.
   std::map<std::string, uint64_t> cursors_;
+  // Grouped files: the origins whose row lags cursors_, and when their cursor last moved.
+  std::map<std::string, int64_t> unsaved_cursors_;
   // This region's latest committed local changes, in sequence order, ending at last_local_seq_
   // (kRecentLocalChanges at most; emptied by trim), and those of the open transaction.
   std::deque<ChangeRecord> recent_local_;

@@ -2,7 +2,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <mutex>
+#include <utility>
 
 #include "model/errors.h"
 
@@ -62,10 +64,28 @@ Database::~Database() {
   sqlite3_close_v2(db_);
 }
 
-void Database::group_commits(size_t transactions) {
+void Database::group_commits(size_t transactions, std::function<void()> before_group_commit) {
   GTSIM_CHECK(transactions > 0 && sqlite3_get_autocommit(db_) != 0,
               "group_commits needs a group size and no open transaction");
   group_size_ = transactions;
+  before_group_commit_ = std::move(before_group_commit);
+}
+
+void Database::commit_group() {
+  GTSIM_CHECK(group_size_ != 0, "commit_group on a file whose transactions commit alone");
+  grouped_ = 0;
+  if (sqlite3_get_autocommit(db_) != 0) return;
+  try {
+    if (before_group_commit_) before_group_commit_();
+    run_cached(commit_, "COMMIT");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr,
+                 "gtsim: a group of transactions that were acknowledged cannot be committed, so "
+                 "the process stops: %s\n",
+                 e.what());
+    std::fflush(stderr);
+    std::abort();
+  }
 }
 
 void Database::run_cached(std::unique_ptr<Statement>& statement, std::string_view sql) {
@@ -78,6 +98,9 @@ void Database::begin(Undo undo) {
     run_cached(begin_, "BEGIN IMMEDIATE");
     return;
   }
+  // The full group commits here rather than as its last transaction ends, so that its hook sees
+  // what that transaction's caller did once it had committed.
+  if (grouped_ >= group_size_) commit_group();
   // EXCLUSIVE, not at the group's commit: from a reopened file's first write on, no other
   // connection may read it (locking_mode = EXCLUSIVE then keeps the lock), as without groups.
   if (sqlite3_get_autocommit(db_) != 0) run_cached(begin_, "BEGIN EXCLUSIVE");
@@ -93,10 +116,7 @@ void Database::commit() {
   }
   if (savepoint_open_) run_cached(release_, "RELEASE grouped");
   savepoint_open_ = false;
-  if (++grouped_ >= group_size_) {
-    grouped_ = 0;
-    run_cached(commit_, "COMMIT");
-  }
+  ++grouped_;
 }
 
 void Database::rollback() noexcept {

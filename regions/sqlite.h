@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,13 +48,23 @@ class Database {
   int64_t changes() const;
   sqlite3* handle() const { return db_; }
 
-  // From now on, each Transaction is part of one outer transaction, which commits once
-  // `transactions` of them have, and when the Database closes: a commit's page writes are paid
-  // once per group instead of once per transaction. A failed transaction is undone as its Undo
-  // says. Only for a file nothing else opens while this connection holds it (FileMode::kPrivate),
-  // whose committed transactions need not survive this process dying: those of an unfinished
-  // group are lost with it.
-  void group_commits(size_t transactions);
+  // From now on, each Transaction is part of one outer transaction, which commits when the next
+  // Transaction begins after `transactions` of them have committed, on commit_group(), and when
+  // the Database closes: a commit's page writes are paid once per group instead of once per
+  // transaction. A failed transaction is undone as its Undo says. Only for a file nothing else
+  // opens while this connection holds it (FileMode::kPrivate), whose committed transactions need
+  // not survive this process dying: those of an unfinished group are lost with it.
+  //
+  // `before_group_commit`, if given, runs inside the outer transaction just before each group
+  // commits, except when the Database closes (its owner's state may be gone by then: an owner
+  // with such a hook calls commit_group() before it lets go). It writes what the owner keeps in
+  // memory and the file needs only once per group. A group that cannot commit, or whose hook
+  // throws, aborts the process: its transactions were acknowledged, and nothing can undo the
+  // failure without losing them.
+  void group_commits(size_t transactions, std::function<void()> before_group_commit = {});
+  // Commits the open group now, after the hook. Nothing to do when none is open.
+  void commit_group();
+  bool commits_in_groups() const { return group_size_ != 0; }
 
   // Used by Transaction. Statements are prepared once on first use rather than parsed on every
   // transaction (regions run one per write: the profile in docs/benchmarks.md).
@@ -67,6 +78,7 @@ class Database {
   sqlite3* db_ = nullptr;
   size_t group_size_ = 0;  // 0: every transaction commits on its own
   size_t grouped_ = 0;     // transactions released into the open outer transaction
+  std::function<void()> before_group_commit_;
   bool savepoint_open_ = false;
   int64_t changes_at_begin_ = 0;  // sqlite3_total_changes64 when the open transaction began
   std::unique_ptr<Statement> begin_;

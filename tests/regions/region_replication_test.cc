@@ -137,6 +137,43 @@ TEST_CASE("in a file of grouped commits a refused batch or write leaves the grou
   CHECK(us->table_digest("users") == eu->table_digest("users"));
 }
 
+TEST_CASE("a file of grouped commits writes its cursor rows with each group, in step with it") {
+  TempDir dir;
+  auto eu = open_region(dir, "eu-west-1");
+  constexpr int kRecords = 600;  // more than two groups, one record per batch
+  for (int i = 1; i <= kRecords; ++i)
+    eu->put({"users", user(std::to_string(i), "n")}, 1000 + i);
+  const std::string us_file = dir.file("us-east-1.db");
+  auto applied_from_eu = [&] {
+    sql::Database db(us_file);
+    return std::pair{db.query_int("SELECT applied_seq FROM cursors WHERE origin = 'eu-west-1'"),
+                     db.query_int("SELECT COUNT(*) FROM applied_log WHERE origin = 'eu-west-1'")};
+  };
+  {
+    auto us = Region::open(us_file, "us-east-1", {}, 0, FileMode::kPrivate);
+    us->create_table(users_table());
+  }
+  // A process that dies keeps its committed groups only, and their cursor with them.
+  REQUIRE(status_of_forked([&] {
+            auto* us = Region::open(us_file, "us-east-1", {}, 0, FileMode::kPrivate).release();
+            for (int i = 0; i < kRecords; ++i)
+              deliver(*us, *eu, 5000 + i, 1);
+          }) == 0);
+  const auto [cursor, applies] = applied_from_eu();
+  CHECK(cursor > 0);
+  CHECK(cursor < kRecords);
+  CHECK(cursor == applies);
+  // One that closes keeps them all; the row says when the cursor last moved.
+  {
+    auto us = Region::open(us_file, "us-east-1", {}, 0, FileMode::kPrivate);
+    CHECK(us->applied_cursor("eu-west-1") == uint64_t(cursor));
+    for (int batch = 0; batch < kRecords && us->applied_cursor("eu-west-1") < kRecords; ++batch)
+      deliver(*us, *eu, 9000, 7);
+  }
+  CHECK(applied_from_eu() == std::pair<int64_t, int64_t>{kRecords, kRecords});
+  CHECK(sql::Database(us_file).query_int("SELECT updated_true_us FROM cursors") == 9000);
+}
+
 TEST_CASE_FIXTURE(TwoRegions, "a batch whose cursor row vanished behind the region aborts") {
   eu->put({"users", user("1", "n")}, 1000);
   deliver(*us, *eu, 1500);

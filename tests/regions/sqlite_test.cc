@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "model/errors.h"
 #include "regions/schema.h"
@@ -19,9 +20,14 @@ using namespace gtsim::testing;
 
 namespace {
 
-void create_table(sql::Database& db) {
+// As schema::prepare sets up a private file.
+void use_privately(sql::Database& db) {
   db.exec("PRAGMA locking_mode = EXCLUSIVE");
   db.exec("PRAGMA journal_mode = MEMORY");
+}
+
+void create_table(sql::Database& db) {
+  use_privately(db);
   db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY)");
 }
 
@@ -74,22 +80,52 @@ TEST_CASE("grouped commits keep each transaction and roll back a refused one alo
     {
       sql::Database db(path);
       create_table(db);
-      db.group_commits(3);
+      std::vector<int64_t> rows_at_group_commit;
+      db.group_commits(
+          3, [&] { rows_at_group_commit.push_back(db.query_int("SELECT COUNT(*) FROM t")); });
       insert(db, 1, Refusal::kNone, undo);
       CHECK_THROWS_AS(insert(db, 2, refusal, undo), std::runtime_error);
       insert(db, 3, Refusal::kNone, undo);
-      CHECK(in_transaction(db));  // two of a group of three
-      CHECK(db.query_int("SELECT COUNT(*) FROM t") == 2);
       insert(db, 4, Refusal::kNone, undo);
-      CHECK_FALSE(in_transaction(db));  // the group committed
+      CHECK(db.query_int("SELECT COUNT(*) FROM t") == 3);
+      CHECK(rows_at_group_commit.empty());  // the full group waits for the next transaction
       insert(db, 5, Refusal::kNone, undo);
-      CHECK(in_transaction(db));
+      CHECK(rows_at_group_commit == std::vector<int64_t>{3});
+      CHECK(in_transaction(db));  // the next group's
     }
-    // Closing committed the unfinished group.
+    // Closing committed the unfinished group, without the hook (its owner may be gone).
     CHECK(rows_in(path) == 4);
     sql::Database reopened(path);
     CHECK(reopened.query_int("SELECT COUNT(*) FROM t WHERE id = 2") == 0);
   }
+}
+
+TEST_CASE("a full group reaches the file as the next transaction begins, or on commit_group") {
+  TempDir dir;
+  const std::string path = dir.file("group-durable.db");
+  {
+    sql::Database db(path);
+    create_table(db);
+  }
+  // A process that dies keeps exactly the groups that committed.
+  const auto rows_after_dying = [&](int inserts, bool commit_group_at_end) {
+    const int status = status_of_forked([&] {
+      auto* db = new sql::Database(path);  // never closed: the child dies with it open
+      use_privately(*db);
+      db->group_commits(2);
+      for (int id = 1; id <= inserts; ++id)
+        insert(*db, id);
+      if (commit_group_at_end) db->commit_group();
+    });
+    REQUIRE(status == 0);
+    const int64_t rows = rows_in(path);
+    sql::Database(path).exec("DELETE FROM t");
+    return rows;
+  };
+  CHECK(rows_after_dying(2, false) == 0);  // full, but no transaction came after it
+  CHECK(rows_after_dying(3, false) == 2);
+  CHECK(rows_after_dying(5, false) == 4);
+  CHECK(rows_after_dying(3, true) == 3);
 }
 
 TEST_CASE("a grouped transaction that checks first stops the process if it fails after writing") {
