@@ -45,6 +45,10 @@ struct ItemState {
   bool operator==(const ItemState&) const = default;
 };
 
+// A copy of `state` without its document: all a policy that keeps whole documents needs to join
+// two states (ConflictPolicy::keeps_whole_documents).
+ItemState without_document(const ItemState& state);
+
 // Readable JSON for SQLite columns and wire payloads:
 // {"version": {"origin": "us-east-1", "seq": 7, "ts": 1700000000000000},
 //  "history": {"us-east-1": 7}, "cells": {...}, "replaced": {...}} (document stored apart).

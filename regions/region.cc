@@ -768,7 +768,7 @@ Region::Joined Region::join_texts(const ConflictPolicy& policy,
                                   const std::optional<Stored>& current,
                                   const ChangeRecord& record) {
   const ItemState& in = record.state;
-  const ItemState incoming{std::nullopt, in.version, in.history, in.cells, in.replaced};
+  const ItemState incoming = without_document(in);
   Joined j{{current ? policy.merge(current->state, incoming) : incoming, std::nullopt}};
   const bool keeps_incoming = !current || j.next.state.version != current->state.version;
   j.tombstone = keeps_incoming ? in.is_tombstone() : !current->document_json;

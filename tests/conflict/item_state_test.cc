@@ -33,6 +33,18 @@ TEST_CASE("state metadata text is what nlohmann dumps") {
   CHECK(state_from_json(nlohmann::json::parse(text), cells.document) == cells);
 }
 
+TEST_CASE("a state without its document keeps all of its metadata") {
+  ItemState full = lww_state();
+  full.cells["name"] = AttributeCell{AttributeValue("ann"), LwwStamp{5, "eu-west-1", 3}};
+  full.replaced = LwwStamp{2, "ap-south-1", 1};
+  const ItemState bare = without_document(full);
+  CHECK(bare.is_tombstone());
+  CHECK(state_metadata_json_text(bare) == state_metadata_json_text(full));
+  ItemState again = bare;
+  again.document = full.document;
+  CHECK(again == full);
+}
+
 // What the tree path makes of `text`, or nullopt where it throws.
 std::optional<ItemState> tree_state(const std::string& text) {
   try {
