@@ -132,6 +132,11 @@ void Database::rollback() noexcept {
   }
   // Undo::kChecksFirst: refused before its first write, there is nothing to undo.
   if (sqlite3_total_changes64(db_) == changes_at_begin_) return;
+  // The group's first transaction: the outer one holds nothing else, and goes with it.
+  if (grouped_ == 0) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return;
+  }
   std::fprintf(stderr,
                "gtsim: a write failed after it changed a file whose transactions commit in "
                "groups; it cannot be undone without its group's acknowledged transactions, so the "

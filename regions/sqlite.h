@@ -27,9 +27,9 @@ enum class Undo {
   // No savepoint, whose copies of the pages the transaction touches were 6 - 8% of a simulated
   // write's instructions (docs/benchmarks.md). The caller refuses the transaction, if at all,
   // before its first write; after that only SQLite itself may fail (a full disk), and that may
-  // roll back the whole group anyway. A transaction that fails after writing cannot be undone
-  // without its group's acknowledged ones, so that aborts the process rather than lose them
-  // silently.
+  // roll back the whole group anyway. A transaction that fails after writing is undone with the
+  // group when it was the group's first; after that it cannot be undone without the group's
+  // acknowledged ones, so it aborts the process rather than lose them silently.
   kChecksFirst,
 };
 
