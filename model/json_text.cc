@@ -1,5 +1,8 @@
 #include "model/json_text.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <vector>
@@ -15,6 +18,28 @@ namespace {
 // Most strings (names, numbers, keys) hold nothing else.
 bool plain_in_json_string(unsigned char c) {
   return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+// The first position at or after `from` whose character is not plain_in_json_string, or the
+// end. Eight characters at a time while all are plain: item texts are mostly long plain runs,
+// and their strings are scanned wherever an item is written or read (the profile in
+// docs/benchmarks.md). Each test below is exact for whether any byte of the word matches.
+size_t end_of_plain(std::string_view text, size_t from) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  const auto has_zero_byte = [&](uint64_t w) { return (w - kOnes) & ~w & kHighs; };
+  size_t pos = from;
+  for (; pos + 8 <= text.size(); pos += 8) {
+    uint64_t w;
+    std::memcpy(&w, text.data() + pos, 8);
+    const uint64_t below_space = (w - kOnes * 0x20) & ~w & kHighs;
+    const uint64_t special = below_space | (w & kHighs) | has_zero_byte(w ^ (kOnes * '"')) |
+                             has_zero_byte(w ^ (kOnes * '\\'));
+    if (special != 0) break;
+  }
+  while (pos < text.size() && plain_in_json_string(static_cast<unsigned char>(text[pos])))
+    ++pos;
+  return pos;
 }
 
 template <typename Range, typename Write>
@@ -54,23 +79,16 @@ void append_object(const Item& attributes, std::string& out) {
 
 void append_json_string(std::string_view text, std::string& out) {
   static constexpr char kHex[] = "0123456789abcdef";
-  bool plain = true;  // nothing to escape: most names and values
-  for (unsigned char c : text) {
-    if (plain_in_json_string(c)) continue;
-    // Non-ASCII text needs UTF-8 validation: nlohmann's own serializer does it, and its errors.
-    if (c >= 0x80) {
-      out += nlohmann::json(std::string(text)).dump();
-      return;
-    }
-    plain = false;
-  }
-  out += '"';
-  if (plain) {
-    out += text;
-    out += '"';
+  const size_t plain_end = end_of_plain(text, 0);
+  const std::string_view rest = text.substr(plain_end);
+  // Non-ASCII text needs UTF-8 validation: nlohmann's own serializer does it, and its errors.
+  if (std::any_of(rest.begin(), rest.end(), [](unsigned char c) { return c >= 0x80; })) {
+    out += nlohmann::json(std::string(text)).dump();
     return;
   }
-  for (unsigned char c : text) {
+  out += '"';
+  out += text.substr(0, plain_end);  // all of it, for most names and values
+  for (unsigned char c : rest) {
     switch (c) {
       case '"':
         out += "\\\"";
@@ -423,8 +441,7 @@ class ItemReader {
     while (true) {
       // Plain characters are copied a run at a time.
       const size_t run = pos_;
-      while (pos_ < text_.size() && plain_in_json_string(static_cast<unsigned char>(text_[pos_])))
-        ++pos_;
+      pos_ = end_of_plain(text_, pos_);
       out.append(text_, run, pos_ - run);
       if (pos_ >= text_.size()) fail("unterminated string");
       const unsigned char c = static_cast<unsigned char>(text_[pos_]);

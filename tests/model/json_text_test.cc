@@ -5,6 +5,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -155,6 +156,37 @@ TEST_CASE("JSON strings of every ASCII character, alone and in runs, are what nl
       std::string out = "x";  // appended to, not replaced
       append_json_string(text, out);
       CHECK_MESSAGE(out == std::string("x").append(nlohmann::json(text).dump()), c);
+    }
+  }
+}
+
+TEST_CASE("every character at every place of a long string is written and read as nlohmann does") {
+  // Plain runs are scanned eight characters at a time: each character, ASCII or a byte of a
+  // multi-byte one, lands in each place of a word and of the tail after the last whole word.
+  const std::string pieces[] = {"\xc3\xa9", "\xe2\x82\xac", "\xff"};
+  std::vector<std::string> specials;
+  for (int c = 0; c < 0x80; ++c)
+    specials.emplace_back(1, static_cast<char>(c));
+  specials.insert(specials.end(), std::begin(pieces), std::end(pieces));
+  for (const std::string& special : specials) {
+    for (size_t at = 0; at <= 21; ++at) {
+      std::string text(21, 'a');
+      text.insert(at, special);
+      CAPTURE(text);
+      std::optional<std::string> expected;
+      try {
+        expected = nlohmann::json(text).dump();
+      } catch (const nlohmann::json::exception&) {  // not UTF-8
+      }
+      std::string out = "x";
+      if (!expected) {
+        CHECK_THROWS(append_json_string(text, out));
+        continue;
+      }
+      append_json_string(text, out);
+      REQUIRE(out == "x" + *expected);
+      const Item read = item_from_json_text("{\"k\":{\"S\":" + *expected + "}}", 8);
+      CHECK(read.at("k") == AttributeValue(text));
     }
   }
 }
