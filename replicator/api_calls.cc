@@ -56,7 +56,8 @@ ReturnValues return_values(const json& request) {
 }
 
 json write_response(const WriteResult& result) {
-  json response = {{"Version", version_to_json(result.version)}};
+  json response = json::object();  // not an initializer list, which would copy the version
+  response["Version"] = version_to_json(result.version);
   if (result.attributes) response["Attributes"] = item_to_json(*result.attributes);
   return response;
 }

@@ -108,14 +108,18 @@ struct ActiveWorkload {
 };
 
 json key_value(AttributeType type, const std::string& text) {
+  json value = json::object();  // by assignment, as workload_request builds its requests
   switch (type) {
     case AttributeType::kN:
-      return {{"N", text}};
+      value["N"] = text;
+      break;
     case AttributeType::kB:
-      return {{"B", base64_encode(text)}};
+      value["B"] = base64_encode(text);
+      break;
     default:
-      return {{"S", "k" + text}};
+      value["S"] = "k" + text;
   }
+  return value;
 }
 
 constexpr Micros kForever = std::numeric_limits<Micros>::max();
