@@ -193,7 +193,7 @@ void Replicator::collect(int64_t now_us, Effects& effects) {
   earliest(effects.wake_at_us, retention_.run_due(region_, now_us));
   for (auto& [name, p] : peers_) {
     while (std::optional<ChangeBatch> batch = p.shipper.next_batch(region_, now_us)) {
-      p.link.send(now_us, Channel::kOutbound, *batch);
+      p.link.send(now_us, Channel::kOutbound, std::move(*batch));  // its records moved, not copied
       p.last_shipped_us = now_us;
     }
     bool connected = p.shipper.state() == Shipper::State::kConnected;
