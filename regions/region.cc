@@ -421,10 +421,10 @@ WriteResult Region::write_locally(
   const StreamEvent event = event_for(encoded.old_document, encoded.new_document);
   auto texts = std::make_shared<const ChangeTexts>(ChangeTexts{
       std::move(encoded.key), std::move(encoded.metadata), std::move(encoded.new_document)});
-  uncommitted_local_.push_back(ChangeRecord{table, key, event, write.version, next.state, overwrote,
-                                            now_us, std::move(texts)});
+  uncommitted_local_.push_back(ChangeRecord{table, key, event, write.version, std::move(next.state),
+                                            overwrote, now_us, std::move(texts)});
 
-  const std::optional<Item>& new_image = next.state.document;
+  const std::optional<Item>& new_image = uncommitted_local_.back().state.document;
   if (kind != WriteKind::kUpdate) {
     for (const auto* image : {&old_image, &new_image}) {
       if (*image) {
