@@ -99,13 +99,8 @@ TEST_CASE_FIXTURE(TwoRegions, "every batch saves its cursor in the file, the fir
 
 TEST_CASE("in a file of grouped commits a refused batch or write leaves the group as it was") {
   TempDir dir;
-  auto open_private = [&](const std::string& name) {
-    auto region = Region::open(dir.file(name + ".db"), name, {}, 0, FileMode::kPrivate);
-    region->create_table(users_table());
-    return region;
-  };
-  auto us = open_private("us-east-1");
-  auto eu = open_private("eu-west-1");
+  auto us = open_private_region(dir, "us-east-1");
+  auto eu = open_private_region(dir, "eu-west-1");
   for (int i = 1; i <= 4; ++i)
     eu->put({"users", user(std::to_string(i), "n")}, 1000 + i);
   deliver(*us, *eu, 1500, 1);
@@ -125,7 +120,7 @@ TEST_CASE("in a file of grouped commits a refused batch or write leaves the grou
   CHECK_FALSE(us->get({"users", key("2")}).item);
   // What the group had committed before stays, in memory and, once closed, in the file.
   us.reset();
-  us = open_private("us-east-1");
+  us = open_private_region(dir, "us-east-1");
   CHECK(us->applied_cursor("eu-west-1") == 1);
   CHECK(us->get({"users", key("1")}).item == user("1", "n"));
   CHECK(us->get({"users", key("local")}).item == user("local", "n"));
@@ -149,13 +144,10 @@ TEST_CASE("a file of grouped commits writes its cursor rows with each group, in 
     return std::pair{db.query_int("SELECT applied_seq FROM cursors WHERE origin = 'eu-west-1'"),
                      db.query_int("SELECT COUNT(*) FROM applied_log WHERE origin = 'eu-west-1'")};
   };
-  {
-    auto us = Region::open(us_file, "us-east-1", {}, 0, FileMode::kPrivate);
-    us->create_table(users_table());
-  }
+  open_private_region(dir, "us-east-1");  // creates the file and its table, and closes it
   // A process that dies keeps its committed groups only, and their cursor with them.
   REQUIRE(status_of_forked([&] {
-            auto* us = Region::open(us_file, "us-east-1", {}, 0, FileMode::kPrivate).release();
+            auto* us = open_private_region(dir, "us-east-1").release();
             for (int i = 0; i < kRecords; ++i)
               deliver(*us, *eu, 5000 + i, 1);
           }) == 0);
@@ -165,7 +157,7 @@ TEST_CASE("a file of grouped commits writes its cursor rows with each group, in 
   CHECK(cursor == applies);
   // One that closes keeps them all; the row says when the cursor last moved.
   {
-    auto us = Region::open(us_file, "us-east-1", {}, 0, FileMode::kPrivate);
+    auto us = open_private_region(dir, "us-east-1");
     CHECK(us->applied_cursor("eu-west-1") == uint64_t(cursor));
     for (int batch = 0; batch < kRecords && us->applied_cursor("eu-west-1") < kRecords; ++batch)
       deliver(*us, *eu, 9000, 7);

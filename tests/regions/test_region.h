@@ -24,6 +24,13 @@ inline std::unique_ptr<Region> open_region(const TempDir& dir, const std::string
   return region;
 }
 
+// A region as simulated clusters open it: its file private to it, commits grouped.
+inline std::unique_ptr<Region> open_private_region(const TempDir& dir, const std::string& name) {
+  auto region = Region::open(dir.file(name + ".db"), name, {}, 0, FileMode::kPrivate);
+  region->create_table(users_table());
+  return region;
+}
+
 inline ItemUpdate set_attribute(const std::string& name, AttributeValue value) {
   return {[=](const Item& current) {
             Item next = current;
