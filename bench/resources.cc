@@ -1,11 +1,14 @@
 #include "bench/resources.h"
 
+#include <fcntl.h>
 #include <malloc.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -56,18 +59,58 @@ int64_t sqlite_file_bytes(const std::string& path) {
   return total > 0 ? total : -1;
 }
 
-int64_t run_in_child(const std::function<void()>& body) {
+namespace {
+
+// Writes all of `bytes` to `fd`; false if the pipe broke.
+bool write_all(int fd, const char* bytes, size_t size) {
+  while (size > 0) {
+    const ssize_t n = ::write(fd, bytes, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    bytes += n;
+    size -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+std::string read_to_end(int fd) {
+  std::string out;
+  char buffer[4096];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return out;
+    out.append(buffer, static_cast<size_t>(n));
+  }
+}
+
+}  // namespace
+
+ChildRun run_in_child(const std::function<std::vector<double>()>& body) {
   std::fflush(stdout);
   // The child's resident set starts with the pages it shares with this process: hand the heap
   // earlier benchmarks freed back to the kernel first, so that they are not counted.
   ::malloc_trim(0);
   if (MallocExtension_ReleaseFreeMemory != nullptr) MallocExtension_ReleaseFreeMemory();
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
+    throw DynamoError(ErrorType::kInternal, "cannot open a pipe to a benchmark child");
+  }
   const pid_t pid = ::fork();
-  if (pid < 0) throw DynamoError(ErrorType::kInternal, "cannot fork a benchmark child");
+  if (pid < 0) {
+    ::close(pipe_fds[0]);
+    ::close(pipe_fds[1]);
+    throw DynamoError(ErrorType::kInternal, "cannot fork a benchmark child");
+  }
   if (pid == 0) {
+    ::close(pipe_fds[0]);
     int status = 0;
     try {
-      body();
+      const std::vector<double> figures = body();
+      if (!write_all(pipe_fds[1], reinterpret_cast<const char*>(figures.data()),
+                     figures.size() * sizeof(double))) {
+        status = 3;
+      }
     } catch (const std::exception& e) {
       fmt::print(stderr, "gtsim bench: {}\n", e.what());
       status = 2;
@@ -76,12 +119,19 @@ int64_t run_in_child(const std::function<void()>& body) {
     std::fflush(stderr);
     ::_exit(status);
   }
+  ::close(pipe_fds[1]);
+  const std::string bytes = read_to_end(pipe_fds[0]);
+  ::close(pipe_fds[0]);
   int status = 0;
   struct rusage usage = {};
   if (::wait4(pid, &status, 0, &usage) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     throw DynamoError(ErrorType::kInternal, "a benchmark child failed");
   }
-  return static_cast<int64_t>(usage.ru_maxrss) * 1024;  // Linux reports kilobytes
+  ChildRun run;
+  run.figures.resize(bytes.size() / sizeof(double));
+  std::memcpy(run.figures.data(), bytes.data(), run.figures.size() * sizeof(double));
+  run.peak_rss_bytes = static_cast<int64_t>(usage.ru_maxrss) * 1024;  // Linux reports kilobytes
+  return run;
 }
 
 std::string megabytes(int64_t bytes) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace gtsim::bench {
 
@@ -28,11 +29,18 @@ class Stopwatch {
 int64_t peak_rss_bytes(int pid);
 // Bytes a SQLite file takes on disk, its write-ahead log included.
 int64_t sqlite_file_bytes(const std::string& path);
-// Runs `body` in a forked child and returns the child's peak resident set size in bytes, so that
-// one benchmark's memory is not mixed with what this process held before. The child's figure
-// includes the pages it inherited still resident: a few MB for gtsim itself, and under tcmalloc
-// the small objects earlier benchmarks freed into its caches, which it does not hand back.
-int64_t run_in_child(const std::function<void()>& body);
+// What a forked child measured, and what it cost.
+struct ChildRun {
+  std::vector<double> figures;  // what the child's body returned
+  int64_t peak_rss_bytes = -1;
+};
+
+// Runs `body` in a forked child and returns the figures it returned with the child's peak resident
+// set size, so that one benchmark's memory is not mixed with what this process held before. The
+// child's figure includes the pages it inherited still resident: a few MB for gtsim itself, and
+// under tcmalloc the small objects earlier benchmarks freed into its caches, which it does not
+// hand back. The figures come back through a pipe, since the child's memory dies with it.
+ChildRun run_in_child(const std::function<std::vector<double>()>& body);
 
 std::string megabytes(int64_t bytes);
 
