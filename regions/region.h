@@ -295,7 +295,10 @@ class Region {
   // put() and delete_item() inside an open transaction.
   WriteResult put_locally(const PutRequest& request, int64_t now_us);
   WriteResult delete_locally(const DeleteRequest& request, int64_t now_us);
-  // One local write inside an open transaction; returns its result.
+  // One local write inside an open transaction; returns its result. `compute` is given the
+  // stored item for a kUpdate only: a put's or a delete's new item does not depend on it, and
+  // such a write loads the stored item as a tree only when its condition, its ReturnValues or
+  // the table's policy reads it.
   WriteResult write_locally(const std::string& table, const Key& key, WriteKind kind,
                             const std::function<std::optional<Item>(const Item* current)>& compute,
                             std::set<std::string> touched, const ItemPredicate& condition,
