@@ -17,8 +17,8 @@ void with_run_directory(const std::string& command, const std::string& run_dir,
     OpenedRun run;
     run.scenario =
         scenarios::load_scenario_file((std::filesystem::path(run_dir) / "scenario.yaml").string());
-    run.report = scenarios::build_report(run.scenario, run_dir);
     run.data = scenarios::load_run(run.scenario, run_dir);
+    run.report = scenarios::build_report(run.scenario, *run.data);
     body(run);
   } catch (const scenarios::ScenarioError& e) {
     for (const auto& diagnostic : e.diagnostics())

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include <fmt/core.h>
@@ -16,6 +17,7 @@
 #include "scenarios/default_scenario.h"
 #include "scenarios/parser.h"
 #include "scenarios/report_json.h"
+#include "scenarios/run_data.h"
 #include "viz/html_report.h"
 
 namespace gtsim {
@@ -122,10 +124,11 @@ bool interrupted() {
 scenarios::Report write_report(const std::string& command, const scenarios::Scenario& scenario,
                                const fs::path& dir, nlohmann::json& json) {
   try {
-    scenarios::Report report = scenarios::build_report(scenario, dir.string());
+    const std::unique_ptr<scenarios::RunData> run = scenarios::load_run(scenario, dir.string());
+    scenarios::Report report = scenarios::build_report(scenario, *run);
     json = scenarios::report_to_json(report);
     write_run_file(command, dir / "report.json", json.dump(2) + "\n");
-    viz::write_html_report(scenario, report, dir.string());
+    viz::write_html_report(scenario, report, *run, dir.string());
     return report;
   } catch (const DynamoError& e) {
     fail(command, 2, fmt::format("cannot build the report of {}: {}", dir.string(), e.what()));

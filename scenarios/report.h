@@ -185,9 +185,15 @@ struct Report {
   bool all_passed() const;
 };
 
+struct RunData;
+
 // Builds the report of the run in `run_dir` for `scenario` (the scenario that run played). Throws
 // DynamoError(kValidation) for a malformed run directory, naming the file (and line of
 // history.jsonl) at fault, and DynamoError(kInternal) when a region file cannot be read.
 Report build_report(const Scenario& scenario, const std::string& run_dir);
+// The same from a run directory already read with load_run, which is most of the cost: the HTML
+// report reads the same data. Throws DynamoError(kValidation) for an operation of history.jsonl
+// that the analyses cannot read.
+Report build_report(const Scenario& scenario, const RunData& run);
 
 }  // namespace gtsim::scenarios

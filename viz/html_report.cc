@@ -429,9 +429,8 @@ std::string render_html(const scenarios::Scenario& scenario, const Report& repor
 }
 
 void write_html_report(const scenarios::Scenario& scenario, const Report& report,
-                       const std::string& run_dir) {
-  const std::unique_ptr<RunData> run = scenarios::load_run(scenario, run_dir);
-  const RunIndex index(*run);
+                       const RunData& run, const std::string& run_dir) {
+  const RunIndex index(run);
   const std::string html = render_html(scenario, report, index);
   const std::string path = (std::filesystem::path(run_dir) / "report.html").string();
   std::ofstream file(path, std::ios::binary);

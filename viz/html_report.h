@@ -21,10 +21,10 @@ namespace gtsim::viz {
 std::string render_html(const scenarios::Scenario& scenario, const scenarios::Report& report,
                         const RunIndex& index);
 
-// Writes `run_dir`/report.html for a report built from that run directory (the runner calls it
-// right after report.json). Throws DynamoError(kValidation) for a malformed run directory and
-// DynamoError(kInternal) when the file cannot be written.
+// Writes `run_dir`/report.html for a report built from `run`, that directory's data as load_run
+// read it (the runner calls it right after report.json). Throws DynamoError(kInternal) when the
+// file cannot be written.
 void write_html_report(const scenarios::Scenario& scenario, const scenarios::Report& report,
-                       const std::string& run_dir);
+                       const scenarios::RunData& run, const std::string& run_dir);
 
 }  // namespace gtsim::viz

@@ -89,7 +89,7 @@ TEST_CASE("html report is identical for identical runs and written by write_html
   const std::string html = render_html(a.scenario, a.report, *a.index);
   CHECK(html == render_html(b.scenario, b.report, *b.index));
 
-  write_html_report(a.scenario, a.report, first.dir());
+  write_html_report(a.scenario, a.report, *a.data, first.dir());
   std::ifstream in(first.dir() + "/report.html", std::ios::binary);
   std::stringstream written;
   written << in.rdbuf();

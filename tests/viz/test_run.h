@@ -24,8 +24,8 @@ struct Loaded {
 inline Loaded load(const std::string& dir) {
   Loaded loaded;
   loaded.scenario = scenarios::load_scenario_file(dir + "/scenario.yaml");
-  loaded.report = scenarios::build_report(loaded.scenario, dir);
   loaded.data = scenarios::load_run(loaded.scenario, dir);
+  loaded.report = scenarios::build_report(loaded.scenario, *loaded.data);
   loaded.index = std::make_unique<RunIndex>(*loaded.data);
   return loaded;
 }
