@@ -169,6 +169,10 @@ TEST_CASE("the runner plays the design example on region processes and its expec
   CHECK(invokes.size() == 3);
   CHECK(completions == 3);
   CHECK(converged);
+  // The region files' times (raw true time) are read on the history's clock: the run ends with
+  // its history, not decades later.
+  CHECK(report.run_length_us >= last_us);
+  CHECK(report.run_length_us < last_us + 10'000'000);
 }
 
 TEST_CASE("gtsim run exits 1 when a step expectation fails and 2 for a bad file") {
