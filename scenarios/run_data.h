@@ -13,7 +13,8 @@
 //
 // Errors: DynamoError(kValidation) for a malformed or missing file, naming it (and the line of
 // history.jsonl); DynamoError(kInternal) when SQLite cannot read a region file.
-// Thread-safety: value types; load_run is reentrant.
+// Thread-safety: value types; load_run is reentrant, and reads the region files on a thread of its
+// own while it parses the history.
 #pragma once
 
 #include <cstdint>
