@@ -4,6 +4,7 @@
 
 #include <sys/wait.h>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -378,6 +379,26 @@ TEST_CASE("report refuses a run directory without a region file") {
       "t.yaml");
   CHECK_THROWS_WITH_AS(build_report(scenario, dir.file("")),
                        doctest::Contains("missing region file"), DynamoError);
+}
+
+TEST_CASE("report errors come in reading order, the history first, then the regions by name") {
+  TempDir dir;
+  const Scenario scenario = parse_scenario(
+      "name: t\nregions: [us-east-1, eu-west-1]\ntables: [{name: users, partition_key: "
+      "id}]\nsteps: [{wait: 1s}]\n",
+      "t.yaml");
+  // us-east-1's file is empty, so of schema version 0; eu-west-1's, first by name, is missing.
+  std::ofstream(dir.file("us-east-1.db")).flush();
+  std::ofstream(dir.file("history.jsonl")) << "not json\n";
+  CHECK_THROWS_WITH_AS(build_report(scenario, dir.file("")),
+                       doctest::Contains("history.jsonl:1: not a JSON object"), DynamoError);
+  std::ofstream(dir.file("history.jsonl")) << "";
+  CHECK_THROWS_WITH_AS(build_report(scenario, dir.file("")),
+                       doctest::Contains("missing region file"), DynamoError);
+  std::filesystem::rename(dir.file("us-east-1.db"), dir.file("eu-west-1.db"));
+  CHECK_THROWS_WITH_AS(build_report(scenario, dir.file("")),
+                       doctest::Contains("eu-west-1.db has region file schema version 0"),
+                       DynamoError);
 }
 
 TEST_CASE("report command prints the summary or the JSON of a past run") {
