@@ -509,22 +509,28 @@ View item_view(const Context& c, const ItemId& item, const ItemStory& story, siz
 // The items that get a view of their own: those with a conflict or lost write first, then the
 // most written, then by name.
 std::vector<const std::pair<const ItemId, ItemStory>*> key_views(const Context& c) {
-  std::vector<const std::pair<const ItemId, ItemStory>*> items;
-  for (const auto& entry : c.index.items()) {
-    if (!entry.second.writes.empty()) items.push_back(&entry);
-  }
   auto troubled = [&](const ItemStory& story) {
     for (const StreamRow* w : story.writes) {
       if (c.lost.count(w->version.id) || c.conflicted.count(w->version.id)) return true;
     }
     return false;
   };
-  std::stable_sort(items.begin(), items.end(), [&](const auto* a, const auto* b) {
-    const bool ta = troubled(a->second), tb = troubled(b->second);
-    if (ta != tb) return ta;
-    return a->second.writes.size() > b->second.writes.size();
+  // Each item's trouble is found once, not at every comparison of the sort.
+  struct Candidate {
+    bool troubled;
+    const std::pair<const ItemId, ItemStory>* item;
+  };
+  std::vector<Candidate> candidates;
+  for (const auto& entry : c.index.items()) {
+    if (!entry.second.writes.empty()) candidates.push_back({troubled(entry.second), &entry});
+  }
+  std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
+    if (a.troubled != b.troubled) return a.troubled;
+    return a.item->second.writes.size() > b.item->second.writes.size();
   });
-  if (items.size() > kMaxKeyViews) items.resize(kMaxKeyViews);
+  std::vector<const std::pair<const ItemId, ItemStory>*> items;
+  for (size_t i = 0; i < candidates.size() && i < kMaxKeyViews; ++i)
+    items.push_back(candidates[i].item);
   return items;
 }
 
