@@ -26,6 +26,10 @@ void append_json_text(const AttributeValue& value, std::string& out);
 // item_to_json(item).dump().
 std::string item_json_text(const Item& item);
 
+// JSON depth of the deepest item a region stores: the item and each attribute value are objects,
+// and each of kMaxNestingLevels M or L levels adds its container and a value object.
+constexpr int kMaxItemJsonDepth = 2 + 2 * static_cast<int>(kMaxNestingLevels) + 1;
+
 // item_from_json(nlohmann::json::parse(text)), read directly: the same item for the same text,
 // and an error for the same texts (duplicate names keep the last, as nlohmann does). Objects and
 // arrays may nest `max_depth` deep, the outermost counting 1. Throws DynamoError(kValidation),

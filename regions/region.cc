@@ -84,10 +84,6 @@ std::optional<std::string> document_text(const std::optional<Item>& document) {
   return item_json_text(*document);
 }
 
-// JSON depth of the deepest item a region stores: the item and each attribute value are objects,
-// and each of kMaxNestingLevels M or L levels adds its container and a value object.
-constexpr int kMaxItemJsonDepth = 2 + 2 * static_cast<int>(kMaxNestingLevels) + 1;
-
 Item parse_item(const std::string& text) {
   return item_from_json_text(text, kMaxItemJsonDepth);
 }

@@ -6,16 +6,11 @@
 #include <tuple>
 
 #include <fmt/core.h>
-#include <nlohmann/json.hpp>
 
 #include "scenarios/units.h"
 
 namespace gtsim::scenarios {
 namespace {
-
-Key parse_key(const std::string& text) {
-  return item_from_json(nlohmann::json::parse(text));
-}
 
 // Each region's stream rows per (table, key), in stream order.
 class StreamIndex {
@@ -83,7 +78,7 @@ void analyse_conflicts(const RunData& run, Report& report) {
     for (const AppliedRow& row : region.applied) {
       if (row.resurrected) {
         report.resurrections.push_back(
-            {region.name, row.table, parse_key(row.key), row.version, row.applied_us,
+            {region.name, row.table, key_from_text(row.key), row.version, row.applied_us,
              fmt::format("{}'s write #{} (ts {}) reached {} at {} after the item's tombstone had "
                          "been purged, so the delete it did not follow was forgotten and the item "
                          "came back",
@@ -98,8 +93,8 @@ void analyse_conflicts(const RunData& run, Report& report) {
       const Version& loser = *row.lost;
       Conflict& conflict = conflicts[{row.table, row.key, winner->id, loser.id}];
       if (conflict.detected.empty()) {
-        conflict = {
-            row.table, parse_key(row.key), *winner, loser, {}, lww_explanation(*winner, loser)};
+        conflict = {row.table, key_from_text(row.key),         *winner, loser,
+                    {},        lww_explanation(*winner, loser)};
       }
       conflict.detected.emplace_back(region.name, row.applied_us);
       auto [found, inserted] = discards.try_emplace(loser.id, Discard{&row, region.name, *winner});
@@ -146,7 +141,7 @@ void analyse_conflicts(const RunData& run, Report& report) {
       }
       const Discard& d = discard->second;
       report.lost_writes.push_back(
-          {d.row->table, parse_key(d.row->key), version, op.op, op.operation, op.completed_us,
+          {d.row->table, key_from_text(d.row->key), version, op.op, op.operation, op.completed_us,
            d.winner,
            fmt::format("{} in {} was discarded in {} at {}: {}; no later write built on it",
                        op.operation, op.region, d.region, format_duration(d.row->applied_us),

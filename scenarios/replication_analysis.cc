@@ -173,7 +173,7 @@ void analyse_convergence(const RunData& run, Report& report) {
       });
       if (same) continue;
       if (++convergence.divergent_keys > kDivergenceExamples) continue;
-      Divergence divergence{table, item_from_json(nlohmann::json::parse(key)), {}};
+      Divergence divergence{table, key_from_text(key), {}};
       for (const auto& [region, items] : replicas) {
         const ItemState* state = held(items);
         divergence.winners.emplace_back(region,

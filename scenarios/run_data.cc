@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 
 #include "model/errors.h"
+#include "model/json_text.h"
 #include "regions/schema.h"
 #include "regions/sqlite.h"
 
@@ -178,10 +179,18 @@ RegionData read_region(const std::string& path, const std::string& name) {
                        "SELECT table_name, key, document, state FROM items ORDER BY table_name, "
                        "key");
   while (items.step()) {
-    std::optional<Item> document;
-    if (!items.column_is_null(2)) document = item_from_json(json::parse(items.column_text(2)));
-    region.items.push_back({items.column_text(0), items.column_text(1),
-                            state_from_json_text(items.column_text(3), document)});
+    FinalItem item{items.column_text(0), items.column_text(1), {}};
+    try {
+      std::optional<Item> document;
+      if (!items.column_is_null(2)) {
+        document = item_from_json_text(items.column_text(2), kMaxItemJsonDepth);
+      }
+      item.state = state_from_json_text(items.column_text(3), std::move(document));
+    } catch (const std::exception& e) {  // nlohmann's errors too: the state is read with it
+      throw DynamoError(ErrorType::kValidation, fmt::format("{}: the item {} of table {}: {}", path,
+                                                            item.key, item.table, e.what()));
+    }
+    region.items.push_back(std::move(item));
   }
 
   sql::Statement stream(
@@ -279,6 +288,10 @@ std::vector<Version> HistoryOp::versions() const {
 
 std::string canonical_key(const json& key) {
   return item_to_json(item_from_json(key)).dump();
+}
+
+Key key_from_text(const std::string& text) {
+  return item_from_json_text(text, kMaxItemJsonDepth);
 }
 
 std::unique_ptr<RunData> load_run(const Scenario& scenario, const std::string& run_dir) {

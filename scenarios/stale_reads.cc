@@ -106,8 +106,8 @@ void analyse_stale_reads(const RunData& run, Report& report) {
     const AckedWrite& newest = *missed->first;
     report.stale_reads.push_back(
         {op.op, op.region, op.operation, op.request.value("ConsistentRead", false), id.first,
-         item_from_json(nlohmann::json::parse(id.second)), op.invoked_us, returned, newest.version,
-         newest.acked_us, op.invoked_us - missed->second,
+         key_from_text(id.second), op.invoked_us, returned, newest.version, newest.acked_us,
+         op.invoked_us - missed->second,
          fmt::format("{} in {} at {} returned {}, though {}'s write (ts {}) had been acknowledged "
                      "in {} {} before; stale for {}",
                      op.operation, op.region, format_duration(op.invoked_us), describe(returned),

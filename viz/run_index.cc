@@ -4,7 +4,6 @@
 #include <tuple>
 
 #include <fmt/core.h>
-#include <nlohmann/json.hpp>
 
 namespace gtsim::viz {
 
@@ -48,7 +47,7 @@ const ItemStory* RunIndex::find(const ItemId& item) const {
 }
 
 std::string item_label(const ItemId& item) {
-  return item.table + " " + to_display_string(item_from_json(nlohmann::json::parse(item.key)));
+  return item.table + " " + to_display_string(scenarios::key_from_text(item.key));
 }
 
 std::string version_label(const VersionId& version) {

@@ -14,6 +14,7 @@
 
 #include "conflict/item_state.h"
 #include "model/errors.h"
+#include "regions/sqlite.h"
 #include "scenarios/conflict_analysis.h"
 #include "scenarios/lag_stats.h"
 #include "scenarios/parser.h"
@@ -379,6 +380,26 @@ TEST_CASE("report refuses a run directory without a region file") {
       "t.yaml");
   CHECK_THROWS_WITH_AS(build_report(scenario, dir.file("")),
                        doctest::Contains("missing region file"), DynamoError);
+}
+
+TEST_CASE("report names the region file and item of a damaged item row instead of crashing") {
+  RunFixture run({"us-east-1", "eu-west-1", "ap-southeast-2"});
+  concurrent_run(run);
+  const Scenario scenario = parse_scenario(kConcurrentYaml, "scenario.yaml");
+  const std::string file = (std::filesystem::path(run.dir()) / "eu-west-1.db").string();
+  // Cut short, the document is not JSON; the state is JSON, though not an item's state.
+  for (const char* damage :
+       {"UPDATE items SET document = substr(document, 1, 9)", "UPDATE items SET state = '[1]'"}) {
+    CAPTURE(damage);
+    const std::string saved = file + ".saved";
+    std::filesystem::copy_file(file, saved, std::filesystem::copy_options::overwrite_existing);
+    sql::Database(file).exec(damage);
+    const std::string expected = file + R"(: the item {"id":{"S":"42"}} of table users: )";
+    CHECK_THROWS_WITH_AS(build_report(scenario, run.dir()), doctest::Contains(expected.c_str()),
+                         DynamoError);
+    std::filesystem::rename(saved, file);
+  }
+  CHECK(build_report(scenario, run.dir()).conflicts.size() == 1);
 }
 
 TEST_CASE("report errors come in reading order, the history first, then the regions by name") {
