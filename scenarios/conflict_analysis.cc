@@ -93,8 +93,8 @@ void analyse_conflicts(const RunData& run, Report& report) {
       const Version& loser = *row.lost;
       Conflict& conflict = conflicts[{row.table, row.key, winner->id, loser.id}];
       if (conflict.detected.empty()) {
-        conflict = {row.table, key_from_text(row.key),         *winner, loser,
-                    {},        lww_explanation(*winner, loser)};
+        const Key key = key_from_text(row.key);
+        conflict = {row.table, key, *winner, loser, {}, lww_explanation(*winner, loser)};
       }
       conflict.detected.emplace_back(region.name, row.applied_us);
       auto [found, inserted] = discards.try_emplace(loser.id, Discard{&row, region.name, *winner});
