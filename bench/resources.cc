@@ -129,7 +129,9 @@ ChildRun run_in_child(const std::function<std::vector<double>()>& body) {
   }
   ChildRun run;
   run.figures.resize(bytes.size() / sizeof(double));
-  std::memcpy(run.figures.data(), bytes.data(), run.figures.size() * sizeof(double));
+  if (!run.figures.empty()) {  // an empty vector's data() may be null, which memcpy refuses
+    std::memcpy(run.figures.data(), bytes.data(), run.figures.size() * sizeof(double));
+  }
   run.peak_rss_bytes = static_cast<int64_t>(usage.ru_maxrss) * 1024;  // Linux reports kilobytes
   return run;
 }
