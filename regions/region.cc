@@ -192,7 +192,8 @@ Region::~Region() {
 
 std::unique_ptr<Region> Region::open(const std::string& path, const std::string& name,
                                      const ClockSettings& clock, int64_t now_us, FileMode mode) {
-  auto db = std::make_unique<sql::Database>(path);
+  auto db = std::make_unique<sql::Database>(
+      path, mode == FileMode::kPrivate ? sql::Residence::kMemory : sql::Residence::kFile);
   std::string stored_name = schema::prepare(*db, path, name, mode);
   if (stored_name != name) {
     throw DynamoError(ErrorType::kInternal, "region file " + path + " belongs to region " +

@@ -29,21 +29,72 @@ void skip_memory_statistics() {
   std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
 }
 
-}  // namespace
-
-Database::Database(const std::string& path) {
-  skip_memory_statistics();
+sqlite3* open_connection(const std::string& path) {
+  sqlite3* db = nullptr;
   // NOMUTEX: a connection belongs to one thread at a time (sqlite.h), so SQLite need not lock it
   // on every call, which it otherwise does around each bind, step and column read.
-  if (sqlite3_open_v2(path.c_str(), &db_,
+  if (sqlite3_open_v2(path.c_str(), &db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                       nullptr) != SQLITE_OK) {
-    std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
+    std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
     throw DynamoError(ErrorType::kInternal, "cannot open " + path + ": " + message);
   }
   // A second process (sqlite3 on the command line) may read while the region writes.
-  sqlite3_busy_timeout(db_, 5000);
+  sqlite3_busy_timeout(db, 5000);
+  return db;
+}
+
+void exec_on(sqlite3* db, const std::string& sql) {
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) fail(db, sql);
+}
+
+int64_t page_size_of(sqlite3* db) {
+  int64_t size = 0;
+  auto read = [](void* out, int, char** values, char**) {
+    *static_cast<int64_t*>(out) = std::strtoll(values[0], nullptr, 10);
+    return 0;
+  };
+  if (sqlite3_exec(db, "PRAGMA page_size", read, &size, nullptr) != SQLITE_OK) {
+    fail(db, "PRAGMA page_size");
+  }
+  return size;
+}
+
+// Copies every page of `from` into `to` (SQLite's online backup, in one step). Returns false, with
+// the error on `to`, when it cannot.
+bool copy_pages(sqlite3* from, sqlite3* to) {
+  sqlite3_backup* backup = sqlite3_backup_init(to, "main", from, "main");
+  if (!backup) return false;
+  sqlite3_backup_step(backup, -1);
+  return sqlite3_backup_finish(backup) == SQLITE_OK;
+}
+
+}  // namespace
+
+Database::Database(const std::string& path, Residence residence) {
+  skip_memory_statistics();
+  if (residence == Residence::kFile) {
+    db_ = open_connection(path);
+    return;
+  }
+  file_ = open_connection(path);
+  try {
+    // The exclusive lock, once taken, is held until the connection closes. No journal on disk and
+    // no sync: the file is written once, whole, as the Database closes (file_mode.h says what a
+    // private file gives up).
+    exec_on(file_,
+            "PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = MEMORY; "
+            "PRAGMA synchronous = OFF; BEGIN EXCLUSIVE; COMMIT");
+    db_ = open_connection(":memory:");
+    // An in-memory copy cannot change its page size once it holds the file's pages.
+    exec_on(db_, "PRAGMA page_size = " + std::to_string(page_size_of(file_)));
+    if (!copy_pages(file_, db_)) fail(db_, "copying " + path + " into memory");
+  } catch (...) {
+    sqlite3_close(db_);
+    sqlite3_close(file_);
+    throw;
+  }
 }
 
 Database::~Database() {
@@ -56,12 +107,20 @@ Database::~Database() {
       sqlite3_free(error);
     }
   }
-  // Statements first: a connection with unfinalized statements stays open as a zombie.
   begin_.reset();
   commit_.reset();
   savepoint_.reset();
   release_.reset();
+  if (file_ && !copy_pages(db_, file_)) {
+    std::fprintf(stderr,
+                 "gtsim: SQLite: the file's pages, held in memory, cannot be written back to it, "
+                 "so the process stops rather than lose acknowledged writes: %s\n",
+                 sqlite3_errmsg(file_));
+    std::fflush(stderr);
+    std::abort();
+  }
   sqlite3_close_v2(db_);
+  sqlite3_close_v2(file_);
 }
 
 void Database::group_commits(size_t transactions, std::function<void()> before_group_commit) {
@@ -147,13 +206,7 @@ void Database::rollback() noexcept {
 }
 
 void Database::exec(std::string_view sql) {
-  std::string text(sql);
-  char* error = nullptr;
-  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
-    std::string message = error ? error : "unknown error";
-    sqlite3_free(error);
-    throw DynamoError(ErrorType::kInternal, "SQLite: " + message + " (in: " + text + ")");
-  }
+  exec_on(db_, std::string(sql));
 }
 
 int64_t Database::query_int(std::string_view sql) {

@@ -33,10 +33,26 @@ enum class Undo {
   kChecksFirst,
 };
 
+// Where an open Database keeps its pages.
+enum class Residence {
+  // In the file, read and written through SQLite's page cache.
+  kFile,
+  // In memory, copied from the file when the Database opens and back into it, whole, when it
+  // closes. No page is read or written through the file in between: those system calls were a
+  // fifth of a simulated region's time (docs/benchmarks.md). The file stays locked exclusively
+  // meanwhile, so nothing reads it half written. Memory holds the whole file, and a process that
+  // dies before closing leaves the file as it was opened.
+  kMemory,
+};
+
 class Database {
  public:
-  // Opens (creating if needed) the file at `path`. Throws DynamoError(kInternal).
-  explicit Database(const std::string& path);
+  // Opens (creating if needed) the file at `path`, keeping its pages as `residence` says. Throws
+  // DynamoError(kInternal), also when kMemory finds the file locked by another connection.
+  explicit Database(const std::string& path, Residence residence = Residence::kFile);
+  // Commits the open group (group_commits) and, under kMemory, writes the pages back to the file.
+  // Either failing would lose acknowledged transactions: it is reported on stderr, and a failed
+  // write-back aborts the process.
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -76,6 +92,8 @@ class Database {
   void run_cached(std::unique_ptr<Statement>& statement, std::string_view sql);
 
   sqlite3* db_ = nullptr;
+  // kMemory: the file, held locked until the pages go back to it.
+  sqlite3* file_ = nullptr;
   size_t group_size_ = 0;  // 0: every transaction commits on its own
   size_t grouped_ = 0;     // transactions released into the open outer transaction
   std::function<void()> before_group_commit_;

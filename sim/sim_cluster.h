@@ -11,9 +11,9 @@
 // to each one's time, and never sleeps, so simulated time runs as fast as the work allows. Every
 // input (a call, a fault) also runs what it made due at the current instant before returning.
 //
-// Region files are opened FileMode::kPrivate (regions/file_mode.h): a simulated crash loses no
-// commit without syncs, and nothing else may open a region's file until the cluster closes it
-// (shutdown(), a crash, remove_replica).
+// Region files are opened FileMode::kPrivate (regions/file_mode.h): a region's file is held in
+// memory and written as the region closes (shutdown(), a crash, remove_replica), so a simulated
+// crash loses no commit, and nothing else may open the file until then.
 //
 // Determinism: the seed is the only randomness. Replicator seeds (link delays, nonces), the run
 // id and secret derive from it and the region's name; containers are ordered; nothing reads a

@@ -198,3 +198,72 @@ TEST_CASE("region files are prepared without zeroing freed space, in either file
     CHECK(db.query_int("PRAGMA secure_delete") == 0);
   }
 }
+
+namespace {
+
+std::string bytes_of(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace
+
+TEST_CASE("a database kept in memory writes its file only as it closes, at the file's page size") {
+  TempDir dir;
+  const std::string path = dir.file("resident.db");
+  {
+    sql::Database db(path);
+    db.exec("PRAGMA page_size = 8192");
+    db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY)");
+    insert(db, 1);
+  }
+  const std::string opened = bytes_of(path);
+  {
+    sql::Database db(path, sql::Residence::kMemory);
+    CHECK(db.query_int("SELECT COUNT(*) FROM t") == 1);
+    insert(db, 2);
+    insert(db, 3);
+    CHECK(db.query_int("SELECT COUNT(*) FROM t") == 3);
+    CHECK(bytes_of(path) == opened);
+  }
+  CHECK(rows_in(path) == 3);
+  CHECK(sql::Database(path).query_int("PRAGMA page_size") == 8192);
+  sql::Database reopened(path, sql::Residence::kMemory);
+  CHECK(reopened.query_int("SELECT COUNT(*) FROM t") == 3);
+}
+
+TEST_CASE("a database kept in memory holds its file locked until it closes") {
+  TempDir dir;
+  const std::string path = dir.file("locked.db");
+  const auto read_now = [&] {
+    sql::Database reader(path);
+    reader.exec("PRAGMA busy_timeout = 0");
+    return reader.query_int("SELECT COUNT(*) FROM t");
+  };
+  {
+    sql::Database db(path, sql::Residence::kMemory);
+    db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY)");
+    insert(db, 1);
+    CHECK_THROWS_AS(read_now(), DynamoError);
+  }
+  CHECK(read_now() == 1);
+}
+
+TEST_CASE("a database kept in memory that dies unclosed leaves its file as it was opened") {
+  TempDir dir;
+  const std::string path = dir.file("unclosed.db");
+  {
+    sql::Database db(path);
+    create_table(db);
+    insert(db, 1);
+  }
+  const int status = status_of_forked([&] {
+    auto* db = new sql::Database(path, sql::Residence::kMemory);  // never closed
+    db->group_commits(1);
+    insert(*db, 2);
+    insert(*db, 3);
+    db->commit_group();
+  });
+  REQUIRE(status == 0);
+  CHECK(rows_in(path) == 1);
+}
