@@ -578,4 +578,8 @@ Item item_from_json_text(std::string_view text, int max_depth) {
   return ItemReader(text, max_depth).read();
 }
 
+Item item_from_stored_text(std::string_view text) {
+  return item_from_json_text(text, kMaxItemJsonDepth);
+}
+
 }  // namespace gtsim

@@ -35,5 +35,7 @@ constexpr int kMaxItemJsonDepth = 2 + 2 * static_cast<int>(kMaxNestingLevels) + 
 // arrays may nest `max_depth` deep, the outermost counting 1. Throws DynamoError(kValidation),
 // for text that is not JSON too.
 Item item_from_json_text(std::string_view text, int max_depth);
+// An item or key as region files store it: item_from_json_text(text, kMaxItemJsonDepth).
+Item item_from_stored_text(std::string_view text);
 
 }  // namespace gtsim

@@ -17,11 +17,20 @@ using nlohmann::json;
 
 // An item row as loaded from SQLite or about to be stored, but its key: every caller knows it.
 struct Region::Stored {
-  // Loaded with DocumentAs::kTextOnly, its document is left out: document_json says whether the
-  // item is a tombstone.
+  // Loaded with DocumentAs::kTextOnly, its document is left out: loaded_tombstone() says whether
+  // the item is a tombstone.
   ItemState state;
   std::optional<int64_t> deleted_true_us;    // when it became a tombstone here
   std::optional<std::string> document_json;  // load(): the document's text as stored
+
+  // Whether a loaded row is a tombstone, in either load mode.
+  bool loaded_tombstone() const { return !document_json; }
+  // When a tombstone stored over `current` (a loaded row, or none) became one here: the stored
+  // tombstone's own time when it already was one, else `now_us`.
+  static std::optional<int64_t> tombstone_since(const std::optional<Stored>& current,
+                                                int64_t now_us) {
+    return current && current->loaded_tombstone() ? current->deleted_true_us : now_us;
+  }
 };
 
 // Statements on the hot paths, prepared once.
@@ -84,13 +93,9 @@ std::optional<std::string> document_text(const std::optional<Item>& document) {
   return item_json_text(*document);
 }
 
-Item parse_item(const std::string& text) {
-  return item_from_json_text(text, kMaxItemJsonDepth);
-}
-
 std::optional<Item> parse_document(const std::optional<std::string>& text) {
   if (!text) return std::nullopt;
-  return parse_item(*text);
+  return item_from_stored_text(*text);
 }
 
 // DynamoDB orders sort keys by value: N numerically, S and B by bytes.
@@ -412,7 +417,7 @@ WriteResult Region::write_locally(
     next.state.document = parse_document(current->document_json);
   }
   if (next.state.is_tombstone()) {
-    next.deleted_true_us = current && !current->document_json ? current->deleted_true_us : now_us;
+    next.deleted_true_us = Stored::tombstone_since(current, now_us);
   }
   ++last_local_seq_;
   Encoded encoded(key, current, next.state);
@@ -622,12 +627,12 @@ Page Region::query(const QueryRequest& request) {
   };
   std::vector<Row> rows;
   while (s.step()) {
-    Key key = parse_item(s.column_text(0));
+    Key key = item_from_stored_text(s.column_text(0));
     if (schema.sort && request.key_condition.sort_matches &&
         !request.key_condition.sort_matches(key.at(schema.sort->name))) {
       continue;
     }
-    rows.push_back({std::move(key), parse_item(s.column_text(1)),
+    rows.push_back({std::move(key), item_from_stored_text(s.column_text(1)),
                     state_from_json_text(s.column_text(2), std::nullopt).version});
   }
   if (schema.sort) {
@@ -670,14 +675,14 @@ Page Region::scan(const ScanRequest& request) {
   Page page;
   Key last_key;
   while (s.step()) {
-    Key key = parse_item(s.column_text(0));
+    Key key = item_from_stored_text(s.column_text(0));
     if (request.limit && page.scanned_count == *request.limit) {
       page.last_evaluated_key = last_key;
       break;
     }
     ++page.scanned_count;
     last_key = key;
-    Item item = parse_item(s.column_text(1));
+    Item item = item_from_stored_text(s.column_text(1));
     if (request.filter && !request.filter(&item)) continue;
     page.items.push_back(request.projection ? request.projection(item) : item);
     page.versions.push_back(state_from_json_text(s.column_text(2), std::nullopt).version);
@@ -722,7 +727,7 @@ std::vector<ChangeRecord> Region::local_changes_after(uint64_t after_seq, size_t
     auto texts = std::make_shared<ChangeTexts>(
         ChangeTexts{s.column_text(1), s.column_text(4), s.column_optional_text(3)});
     r.table = s.column_text(0);
-    r.key = parse_item(texts->key);
+    r.key = item_from_stored_text(texts->key);
     r.event = stream_event_from_name(s.column_text(2));
     r.state = state_from_json_text(texts->state, parse_document(texts->new_image));
     r.commit_true_us = s.column_int(5);
@@ -778,7 +783,7 @@ Region::Joined Region::join_texts(const ConflictPolicy& policy,
   const ItemState incoming = without_document(in);
   Joined j{{current ? policy.merge(current->state, incoming) : incoming, std::nullopt}};
   const bool keeps_incoming = !current || j.next.state.version != current->state.version;
-  j.tombstone = keeps_incoming ? in.is_tombstone() : !current->document_json;
+  j.tombstone = keeps_incoming ? in.is_tombstone() : current->loaded_tombstone();
   j.changed = keeps_incoming;
   j.stores = !current || j.next.state != current->state;
   if (j.stores || j.changed) {
@@ -829,8 +834,7 @@ ApplyOutcome Region::apply_one(const ChangeRecord& record, const std::string& pk
   }
   outcome.changed = joined.changed;
   if (joined.tombstone) {
-    joined.next.deleted_true_us =
-        current && !current->document_json ? current->deleted_true_us : now_us;
+    joined.next.deleted_true_us = Stored::tombstone_since(current, now_us);
   }
   if (joined.stores) store(record.table, pk, sk, joined.next, *joined.encoded);
   // Every apply is logged (applied_log): a change in its stream record, anything else in a row
@@ -933,7 +937,7 @@ std::vector<StreamRecord> Region::stream_after(uint64_t after, size_t limit) {
     StreamRecord r;
     r.stream_seq = static_cast<uint64_t>(s.column_int(0));
     r.table = s.column_text(1);
-    r.key = parse_item(s.column_text(2));
+    r.key = item_from_stored_text(s.column_text(2));
     r.event = stream_event_from_name(s.column_text(3));
     r.old_image = parse_document(s.column_optional_text(4));
     r.new_image = parse_document(s.column_optional_text(5));
@@ -1019,7 +1023,7 @@ Snapshot Region::snapshot() {
   while (s.step()) {
     ChangeRecord r;
     r.table = s.column_text(0);
-    r.key = parse_item(s.column_text(1));
+    r.key = item_from_stored_text(s.column_text(1));
     r.state = state_from_json_text(s.column_text(3), parse_document(s.column_optional_text(2)));
     r.version = r.state.version;
     r.event = r.state.is_tombstone() ? StreamEvent::kRemove : StreamEvent::kInsert;

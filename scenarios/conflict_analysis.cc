@@ -7,6 +7,7 @@
 
 #include <fmt/core.h>
 
+#include "model/json_text.h"
 #include "scenarios/units.h"
 
 namespace gtsim::scenarios {
@@ -78,7 +79,7 @@ void analyse_conflicts(const RunData& run, Report& report) {
     for (const AppliedRow& row : region.applied) {
       if (row.resurrected) {
         report.resurrections.push_back(
-            {region.name, row.table, key_from_text(row.key), row.version, row.applied_us,
+            {region.name, row.table, item_from_stored_text(row.key), row.version, row.applied_us,
              fmt::format("{}'s write #{} (ts {}) reached {} at {} after the item's tombstone had "
                          "been purged, so the delete it did not follow was forgotten and the item "
                          "came back",
@@ -93,7 +94,7 @@ void analyse_conflicts(const RunData& run, Report& report) {
       const Version& loser = *row.lost;
       Conflict& conflict = conflicts[{row.table, row.key, winner->id, loser.id}];
       if (conflict.detected.empty()) {
-        const Key key = key_from_text(row.key);
+        const Key key = item_from_stored_text(row.key);
         conflict = {row.table, key, *winner, loser, {}, lww_explanation(*winner, loser)};
       }
       conflict.detected.emplace_back(region.name, row.applied_us);
@@ -141,8 +142,8 @@ void analyse_conflicts(const RunData& run, Report& report) {
       }
       const Discard& d = discard->second;
       report.lost_writes.push_back(
-          {d.row->table, key_from_text(d.row->key), version, op.op, op.operation, op.completed_us,
-           d.winner,
+          {d.row->table, item_from_stored_text(d.row->key), version, op.op, op.operation,
+           op.completed_us, d.winner,
            fmt::format("{} in {} was discarded in {} at {}: {}; no later write built on it",
                        op.operation, op.region, d.region, format_duration(d.row->applied_us),
                        lww_explanation(d.winner, version))});

@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "model/json_text.h"
 #include "scenarios/lag_stats.h"
 
 namespace gtsim::scenarios {
@@ -173,7 +174,7 @@ void analyse_convergence(const RunData& run, Report& report) {
       });
       if (same) continue;
       if (++convergence.divergent_keys > kDivergenceExamples) continue;
-      Divergence divergence{table, key_from_text(key), {}};
+      Divergence divergence{table, item_from_stored_text(key), {}};
       for (const auto& [region, items] : replicas) {
         const ItemState* state = held(items);
         divergence.winners.emplace_back(region,

@@ -183,7 +183,7 @@ RegionData read_region(const std::string& path, const std::string& name) {
     try {
       std::optional<Item> document;
       if (!items.column_is_null(2)) {
-        document = item_from_json_text(items.column_text(2), kMaxItemJsonDepth);
+        document = item_from_stored_text(items.column_text(2));
       }
       item.state = state_from_json_text(items.column_text(3), std::move(document));
     } catch (const std::exception& e) {  // nlohmann's errors too: the state is read with it
@@ -288,10 +288,6 @@ std::vector<Version> HistoryOp::versions() const {
 
 std::string canonical_key(const json& key) {
   return item_to_json(item_from_json(key)).dump();
-}
-
-Key key_from_text(const std::string& text) {
-  return item_from_json_text(text, kMaxItemJsonDepth);
 }
 
 std::unique_ptr<RunData> load_run(const Scenario& scenario, const std::string& run_dir) {

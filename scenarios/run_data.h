@@ -149,8 +149,5 @@ std::unique_ptr<RunData> load_run(const Scenario& scenario, const std::string& r
 
 // Canonical key text of a key in DynamoDB JSON; throws DynamoError(kValidation) when it is not.
 std::string canonical_key(const nlohmann::json& key);
-// A key text as RunData holds it, read back. Throws DynamoError(kValidation) when it is not an
-// item's JSON (a damaged region file).
-Key key_from_text(const std::string& text);
 
 }  // namespace gtsim::scenarios

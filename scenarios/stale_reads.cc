@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 
 #include "model/errors.h"
+#include "model/json_text.h"
 #include "scenarios/units.h"
 
 namespace gtsim::scenarios {
@@ -106,7 +107,7 @@ void analyse_stale_reads(const RunData& run, Report& report) {
     const AckedWrite& newest = *missed->first;
     report.stale_reads.push_back(
         {op.op, op.region, op.operation, op.request.value("ConsistentRead", false), id.first,
-         key_from_text(id.second), op.invoked_us, returned, newest.version, newest.acked_us,
+         item_from_stored_text(id.second), op.invoked_us, returned, newest.version, newest.acked_us,
          op.invoked_us - missed->second,
          fmt::format("{} in {} at {} returned {}, though {}'s write (ts {}) had been acknowledged "
                      "in {} {} before; stale for {}",

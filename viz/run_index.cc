@@ -5,6 +5,8 @@
 
 #include <fmt/core.h>
 
+#include "model/json_text.h"
+
 namespace gtsim::viz {
 
 RunIndex::RunIndex(const RunData& run) : run_(run) {
@@ -47,7 +49,7 @@ const ItemStory* RunIndex::find(const ItemId& item) const {
 }
 
 std::string item_label(const ItemId& item) {
-  return item.table + " " + to_display_string(scenarios::key_from_text(item.key));
+  return item.table + " " + to_display_string(item_from_stored_text(item.key));
 }
 
 std::string version_label(const VersionId& version) {
