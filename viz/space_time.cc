@@ -47,6 +47,14 @@ struct Context {
   std::map<std::string, size_t> lane;
   std::vector<Shade> shades;
   std::vector<Mark> marks;
+  // Each item's marks, as indexes into `marks` in their order: an item's view walks its own.
+  std::map<ItemId, std::vector<size_t>> marks_of_item;
+
+  const std::vector<size_t>& marks_of(const ItemId& item) const {
+    static const std::vector<size_t> kNone;
+    auto found = marks_of_item.find(item);
+    return found == marks_of_item.end() ? kNone : found->second;
+  }
   std::set<VersionId> lost, conflicted;
   std::set<int64_t> stale_ops;
 };
@@ -214,6 +222,12 @@ Context make_context(const scenarios::Scenario& scenario, const scenarios::Repor
     }
     c.marks.push_back(std::move(mark));
   }
+  for (size_t i = 0; i < c.marks.size(); ++i) {
+    for (const ItemId& item : c.marks[i].items) {
+      std::vector<size_t>& marks = c.marks_of_item[item];
+      if (marks.empty() || marks.back() != i) marks.push_back(i);
+    }
+  }
   for (const scenarios::LostWrite& w : report.lost_writes)
     c.lost.insert(w.version.id);
   for (const scenarios::Conflict& conflict : report.conflicts) {
@@ -267,9 +281,6 @@ class Drawing {
   bool in_view(Micros t) const { return t >= v_.from && t <= v_.to; }
   // Rings and labels only where few enough to read: an item's view, or a small run.
   bool detailed() const { return v_.item || v_.arrows.size() <= kDetailedArrows; }
-  bool shows(const std::vector<ItemId>& items) const {
-    return !v_.item || std::find(items.begin(), items.end(), *v_.item) != items.end();
-  }
 
   void shades() {
     for (const Shade& s : c_.shades) {
@@ -336,65 +347,72 @@ class Drawing {
   }
 
   void marks() {
-    for (const Mark& m : c_.marks) {
-      const HistoryOp& op = *m.op;
-      if (!in_view(m.at_us) || !shows(m.items) || !c_.lane.count(op.region)) continue;
-      const double mx = x(m.at_us), my = y(op.region);
-      std::string title = fmt::format("op {}: {}", op.op, op.operation);
-      for (const ItemId& item : m.items)
-        title += fmt::format(" {}", item_label(item));
-      title += fmt::format(" in {} at {}", op.region, format_duration(op.invoked_us));
-      const std::vector<Version> versions = op.versions();
-      bool lost = false;
-      for (const Version& v : versions) {
-        title += (op.is_write() ? " wrote " : " read ") + version_label(v.id) +
-                 fmt::format(" (ts {})", v.timestamp_us);
-        lost = lost || (op.is_write() && c_.lost.count(v.id));
+    if (!v_.item) {
+      for (const Mark& m : c_.marks)
+        mark(m);
+      return;
+    }
+    for (size_t i : c_.marks_of(*v_.item))
+      mark(c_.marks[i]);
+  }
+
+  void mark(const Mark& m) {
+    const HistoryOp& op = *m.op;
+    if (!in_view(m.at_us) || !c_.lane.count(op.region)) return;
+    const double mx = x(m.at_us), my = y(op.region);
+    std::string title = fmt::format("op {}: {}", op.op, op.operation);
+    for (const ItemId& item : m.items)
+      title += fmt::format(" {}", item_label(item));
+    title += fmt::format(" in {} at {}", op.region, format_duration(op.invoked_us));
+    const std::vector<Version> versions = op.versions();
+    bool lost = false;
+    for (const Version& v : versions) {
+      title += (op.is_write() ? " wrote " : " read ") + version_label(v.id) +
+               fmt::format(" (ts {})", v.timestamp_us);
+      lost = lost || (op.is_write() && c_.lost.count(v.id));
+    }
+    if (op.outcome == HistoryOp::Outcome::kFail) {
+      out_ += fmt::format(
+          "<path class=\"mark failed\" d=\"M{0} {1}l8 8m0 -8l-8 8\" transform=\"translate(-4 "
+          "-4)\"><title>{2} failed: {3}</title></path>",
+          coord(mx), coord(my), escape(title), escape(op.error_type));
+    } else if (op.outcome == HistoryOp::Outcome::kPending) {
+      out_ += fmt::format(
+          "<circle class=\"mark pending\" cx=\"{}\" cy=\"{}\" r=\"4\"><title>{} (no "
+          "response)</title></circle>",
+          coord(mx), coord(my), escape(title));
+    } else if (op.is_write()) {
+      // A delete is a square, so a tombstone reads apart from the writes it races.
+      const double r = lost ? 6.5 : 5.5;
+      const std::string shape =
+          op.operation == "DeleteItem"
+              ? fmt::format("rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"", coord(mx - r),
+                            coord(my - r), coord(2 * r), coord(2 * r))
+              : fmt::format("circle cx=\"{}\" cy=\"{}\" r=\"{}\"", coord(mx), coord(my), coord(r));
+      out_ += fmt::format("<{} class=\"mark write{}\" fill=\"{}\"><title>{}{}</title></{}>", shape,
+                          lost ? " lost" : "",
+                          lost ? kConflictColor : series_color(c_.lane.at(op.region)),
+                          escape(title), lost ? ": LOST" : "", shape.substr(0, shape.find(' ')));
+      // One label above the mark (the version in an item's view, "lost" for a lost write),
+      // skipped where it would overlap the previous label of the lane.
+      std::string label;
+      if (v_.item && !versions.empty()) label = version_label(versions.front().id);
+      if (lost && detailed()) label = label.empty() ? "lost" : "lost " + label;
+      double& free_from = label_end_[op.region];
+      const double half = 3.0 * static_cast<double>(label.size());
+      if (!label.empty() && mx - half >= free_from) {
+        out_ += fmt::format("<text class=\"{}\" x=\"{}\" y=\"{}\">{}</text>",
+                            lost ? "lost-label" : "version-label", coord(mx), coord(my - 10),
+                            escape(label));
+        free_from = mx + half + 4;
       }
-      if (op.outcome == HistoryOp::Outcome::kFail) {
-        out_ += fmt::format(
-            "<path class=\"mark failed\" d=\"M{0} {1}l8 8m0 -8l-8 8\" transform=\"translate(-4 "
-            "-4)\"><title>{2} failed: {3}</title></path>",
-            coord(mx), coord(my), escape(title), escape(op.error_type));
-      } else if (op.outcome == HistoryOp::Outcome::kPending) {
-        out_ += fmt::format(
-            "<circle class=\"mark pending\" cx=\"{}\" cy=\"{}\" r=\"4\"><title>{} (no "
-            "response)</title></circle>",
-            coord(mx), coord(my), escape(title));
-      } else if (op.is_write()) {
-        // A delete is a square, so a tombstone reads apart from the writes it races.
-        const double r = lost ? 6.5 : 5.5;
-        const std::string shape =
-            op.operation == "DeleteItem"
-                ? fmt::format("rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"", coord(mx - r),
-                              coord(my - r), coord(2 * r), coord(2 * r))
-                : fmt::format("circle cx=\"{}\" cy=\"{}\" r=\"{}\"", coord(mx), coord(my),
-                              coord(r));
-        out_ += fmt::format("<{} class=\"mark write{}\" fill=\"{}\"><title>{}{}</title></{}>",
-                            shape, lost ? " lost" : "",
-                            lost ? kConflictColor : series_color(c_.lane.at(op.region)),
-                            escape(title), lost ? ": LOST" : "", shape.substr(0, shape.find(' ')));
-        // One label above the mark (the version in an item's view, "lost" for a lost write),
-        // skipped where it would overlap the previous label of the lane.
-        std::string label;
-        if (v_.item && !versions.empty()) label = version_label(versions.front().id);
-        if (lost && detailed()) label = label.empty() ? "lost" : "lost " + label;
-        double& free_from = label_end_[op.region];
-        const double half = 3.0 * static_cast<double>(label.size());
-        if (!label.empty() && mx - half >= free_from) {
-          out_ += fmt::format("<text class=\"{}\" x=\"{}\" y=\"{}\">{}</text>",
-                              lost ? "lost-label" : "version-label", coord(mx), coord(my - 10),
-                              escape(label));
-          free_from = mx + half + 4;
-        }
-      } else {
-        const bool stale = c_.stale_ops.count(op.op) > 0;
-        out_ += fmt::format(
-            "<path class=\"mark read{}\" d=\"M{} {}l5 5l-5 5l-5 -5z\" stroke=\"{}\"><title>{}{}"
-            "</title></path>",
-            stale ? " stale" : "", coord(mx), coord(my - 5), series_color(c_.lane.at(op.region)),
-            escape(title), stale ? ": STALE" : "");
-      }
+    } else {
+      const bool stale = c_.stale_ops.count(op.op) > 0;
+      out_ += fmt::format(
+          "<path class=\"mark read{}\" d=\"M{} {}l5 5l-5 5l-5 -5z\" stroke=\"{}\"><title>{}{}"
+          "</title></path>",
+          stale ? " stale" : "", coord(mx), coord(my - 5), series_color(c_.lane.at(op.region)),
+          escape(title), stale ? ": STALE" : "");
     }
   }
 
@@ -495,9 +513,8 @@ View item_view(const Context& c, const ItemId& item, const ItemStory& story, siz
   }
   for (const StreamRow* write : story.writes)
     see(write->commit_us);
-  for (const Mark& m : c.marks) {
-    if (std::find(m.items.begin(), m.items.end(), item) != m.items.end()) see(m.at_us);
-  }
+  for (size_t i : c.marks_of(item))
+    see(c.marks[i].at_us);
   const Micros pad = std::max<Micros>(scenarios::kMillisecond, (*last - *first) / 20);
   view.from = std::max<Micros>(0, *first - pad);
   view.to = *last + pad;
