@@ -107,6 +107,7 @@ Database::~Database() {
       sqlite3_free(error);
     }
   }
+  // Statements first: a connection with unfinalized statements stays open as a zombie.
   begin_.reset();
   commit_.reset();
   savepoint_.reset();
