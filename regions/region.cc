@@ -175,11 +175,6 @@ struct Region::Encoded {
   std::string metadata;
 };
 
-// Transactions a private file commits together (sql::Database::group_commits): enough to pay a
-// commit's page writes once per simulated burst of writes, few enough that the pages held for the
-// group stay within SQLite's default cache.
-constexpr size_t kPrivateGroupSize = 256;
-
 // Local changes kept in memory for shippers: a peer keeping up reads its next batch from them, not
 // from the stream (each peer asks after every write).
 constexpr size_t kRecentLocalChanges = 1024;

@@ -135,7 +135,8 @@ TEST_CASE("in a file of grouped commits a refused batch or write leaves the grou
 TEST_CASE("a private region's file gets its cursor rows in step with its applies as it closes") {
   TempDir dir;
   auto eu = open_region(dir, "eu-west-1");
-  constexpr int kRecords = 600;  // more than two groups, one record per batch
+  constexpr int kGroup = static_cast<int>(Region::kPrivateGroupSize);
+  constexpr int kRecords = 2 * kGroup + kGroup / 2;  // more than two groups, one record per batch
   for (int i = 1; i <= kRecords; ++i)
     eu->put({"users", user(std::to_string(i), "n")}, 1000 + i);
   const std::string us_file = dir.file("us-east-1.db");
@@ -153,7 +154,7 @@ TEST_CASE("a private region's file gets its cursor rows in step with its applies
           }) == 0);
   CHECK(applied_from_eu() == std::pair<int64_t, int64_t>{0, 0});
   // One that closes inside a group keeps every apply, and the cursor with them.
-  constexpr int kFirst = 300;  // a full group and part of the next
+  constexpr int kFirst = kGroup + kGroup / 4;  // a full group and part of the next
   {
     auto us = open_private_region(dir, "us-east-1");
     for (int i = 0; i < kFirst; ++i)
