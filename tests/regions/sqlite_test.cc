@@ -253,9 +253,9 @@ TEST_CASE("a database kept in memory that dies unclosed leaves its file as it wa
   TempDir dir;
   const std::string path = dir.file("unclosed.db");
   {
-    sql::Database db(path);
-    create_table(db);
-    insert(db, 1);
+    sql::Database closed(path, sql::Residence::kMemory);
+    closed.exec("CREATE TABLE t (id INTEGER PRIMARY KEY)");
+    insert(closed, 1);
   }
   const int status = status_of_forked([&] {
     auto* db = new sql::Database(path, sql::Residence::kMemory);  // never closed
