@@ -62,6 +62,13 @@ class Line {
   int number_;
 };
 
+// The object field `name` of `line`, moved out of `parsed`, the tree `line` reads: a request or
+// response is most of a line, and copying its tree was 7% of reading the history.
+json take_object(const Line& line, json& parsed, const char* name) {
+  line.object(name);
+  return std::move(parsed[name]);
+}
+
 void read_status(const Line& line, History& history) {
   StatusSample sample{line.integer("true_us"), {}};
   const json& regions = line.field("regions");
@@ -108,7 +115,7 @@ History read_history(const std::string& run_dir) {
       op.op = line.integer("op");
       op.region = line.text("region");
       op.operation = line.text("operation");
-      op.request = line.object("request");
+      op.request = take_object(line, object, "request");
       op.invoked_us = at;
       op.line = line.optional_line();
       if (!ops.emplace(op.op, std::move(op)).second) line.fail("op invoked twice");
@@ -120,7 +127,7 @@ History read_history(const std::string& run_dir) {
       op.completed_us = at;
       if (event == "ok") {
         op.outcome = HistoryOp::Outcome::kOk;
-        op.response = line.object("response");
+        op.response = take_object(line, object, "response");
         try {
           op.versions();
         } catch (const std::exception& e) {
