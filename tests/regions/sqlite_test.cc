@@ -3,8 +3,6 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -159,8 +157,7 @@ TEST_CASE("a checked grouped transaction that fails after writing is undone only
     insert(db, 4, Refusal::kAfterWrite, sql::Undo::kChecksFirst);
   });
   CHECK(aborted(status));
-  std::ifstream in(log);
-  const std::string said((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string said = file_text(log);
   CAPTURE(said);
   CHECK(said.find("cannot be undone without its group's acknowledged transactions") !=
         std::string::npos);
@@ -199,15 +196,6 @@ TEST_CASE("region files are prepared without zeroing freed space, in either file
   }
 }
 
-namespace {
-
-std::string bytes_of(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-}  // namespace
-
 TEST_CASE("a database kept in memory writes its file only as it closes, at the file's page size") {
   TempDir dir;
   const std::string path = dir.file("resident.db");
@@ -217,14 +205,14 @@ TEST_CASE("a database kept in memory writes its file only as it closes, at the f
     db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY)");
     insert(db, 1);
   }
-  const std::string opened = bytes_of(path);
+  const std::string opened = file_text(path);
   {
     sql::Database db(path, sql::Residence::kMemory);
     CHECK(db.query_int("SELECT COUNT(*) FROM t") == 1);
     insert(db, 2);
     insert(db, 3);
     CHECK(db.query_int("SELECT COUNT(*) FROM t") == 3);
-    CHECK(bytes_of(path) == opened);
+    CHECK(file_text(path) == opened);
   }
   CHECK(rows_in(path) == 3);
   CHECK(sql::Database(path).query_int("PRAGMA page_size") == 8192);

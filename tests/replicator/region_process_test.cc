@@ -133,10 +133,7 @@ class Cluster {
     clients_[i].reset();
   }
 
-  std::string log(int i) const {
-    std::ifstream in(dir_.file(names_[i] + ".log"));
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  }
+  std::string log(int i) const { return testing::file_text(dir_.file(names_[i] + ".log")); }
 
   // Every region applied every other region's every write and all digests agree.
   bool converged() {
@@ -221,8 +218,7 @@ TEST_CASE("a region process binds a reserved port only when told the port is res
   // would be: the region says so and exits.
   ChildProcess plain = start("plain", false);
   REQUIRE(wait_until([&] { return plain.exited(); }, 10s));
-  std::ifstream plain_log(dir / "plain.log");
-  const std::string logged((std::istreambuf_iterator<char>(plain_log)), {});
+  const std::string logged = testing::file_text(dir / "plain.log");
   CHECK(logged.find("Address already in use") != std::string::npos);
   // With it, the region binds beside the reservation and serves.
   ChildProcess shared = start("shared", true);

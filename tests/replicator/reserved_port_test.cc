@@ -4,8 +4,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <set>
 #include <string>
 #include <thread>
@@ -101,8 +99,7 @@ TEST_CASE("child processes do not inherit reservations") {
   for (int i = 0; i < 500 && !child.exited(); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   REQUIRE(child.exited());
-  std::ifstream in(log);
-  const std::string listing((std::istreambuf_iterator<char>(in)), {});
+  const std::string listing = gtsim::testing::file_text(log);
   CHECK(listing.find("fds.log") != std::string::npos);  // the listing was written
   CHECK(listing.find("socket:") == std::string::npos);
 }

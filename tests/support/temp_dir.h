@@ -9,6 +9,8 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 namespace gtsim::testing {
@@ -35,5 +37,11 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// Everything in the file at `path`: empty when it is missing or cannot be read.
+inline std::string file_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
 
 }  // namespace gtsim::testing
