@@ -97,11 +97,9 @@ CREATE TABLE purged_tombstones (
 
 std::string prepare(sql::Database& db, const std::string& path, const std::string& region_name,
                     FileMode mode) {
-  if (mode == FileMode::kPrivate) {
-    db.exec("PRAGMA locking_mode = EXCLUSIVE");
-    db.exec("PRAGMA journal_mode = MEMORY");
-    db.exec("PRAGMA synchronous = OFF");
-  } else {
+  // A private region works on an in-memory copy, whose journal is in memory already and which
+  // has no locks or syncs to set: the Database holding the copy sets the file's own.
+  if (mode == FileMode::kShared) {
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = NORMAL");
   }

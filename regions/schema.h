@@ -37,11 +37,11 @@ constexpr const char* kLastStreamSeq =
     "SELECT MAX((SELECT COALESCE(MAX(stream_seq), 0) FROM stream), "
     "(SELECT COALESCE(MAX(through_stream_seq), 0) FROM stream_trims))";
 
-// Sets the connection's pragmas (journal, synchronous and locking as `mode` says: file_mode.h;
-// freed space is not zeroed: secure_delete off), creates the schema in a new file and records
-// `region_name` there. Returns the region name the file belongs to. Throws DynamoError(kInternal)
-// when the file has a schema version this build does not know, or, under FileMode::kPrivate, when
-// another connection has it open.
+// Sets the connection's pragmas (under FileMode::kShared WAL with synchronous = NORMAL; under
+// kPrivate none, since `db` is then the in-memory copy of sql::Residence::kMemory, which sets the
+// file's own; in both, freed space is not zeroed: secure_delete off), creates the schema in a new
+// file and records `region_name` there. Returns the region name the file belongs to. Throws
+// DynamoError(kInternal) when the file has a schema version this build does not know.
 std::string prepare(sql::Database& db, const std::string& path, const std::string& region_name,
                     FileMode mode = FileMode::kShared);
 

@@ -18,7 +18,8 @@ using namespace gtsim::testing;
 
 namespace {
 
-// As schema::prepare sets up a private file.
+// Group commits are for a file no other connection opens (Database::group_commits): these
+// tests set theirs up as sql::Residence::kMemory sets up the file it holds.
 void use_privately(sql::Database& db) {
   db.exec("PRAGMA locking_mode = EXCLUSIVE");
   db.exec("PRAGMA journal_mode = MEMORY");
