@@ -89,7 +89,7 @@ double baseline_rate(const fs::path& path, const std::vector<ChangeBatch>& batch
     rows.emplace_back();
     for (const ChangeRecord& r : batch.records) {
       rows.back().push_back({KeySchema::encode_component(r.key.at("id")), item_json_text(r.key),
-                             item_json_text(*r.state.document), r.state.version.id.origin,
+                             item_json_text(r.state.document->tree()), r.state.version.id.origin,
                              state_metadata_json_text(r.state),
                              static_cast<int64_t>(r.state.version.id.seq),
                              r.state.version.timestamp_us});

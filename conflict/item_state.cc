@@ -131,7 +131,7 @@ std::string state_metadata_json_text(const ItemState& state) {
   return out;
 }
 
-ItemState state_from_json(const json& metadata, std::optional<Item> document) {
+ItemState state_from_json(const json& metadata, std::optional<Document> document) {
   if (!metadata.is_object()) throw_validation("malformed item state: not an object");
   ItemState state;
   state.document = std::move(document);
@@ -244,7 +244,7 @@ bool read_plain_state_text(std::string_view text, ItemState& out) {
   return true;
 }
 
-ItemState state_from_json_text(std::string_view text, std::optional<Item> document) {
+ItemState state_from_json_text(std::string_view text, std::optional<Document> document) {
   ItemState state;
   if (!read_plain_state_text(text, state))
     return state_from_json(json::parse(text), std::move(document));

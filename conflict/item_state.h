@@ -18,6 +18,7 @@
 
 #include "conflict/version.h"
 #include "model/attribute_value.h"
+#include "model/document.h"
 
 namespace gtsim {
 
@@ -31,7 +32,7 @@ struct AttributeCell {
 
 struct ItemState {
   // The item as reads see it; nullopt for a tombstone (the item was deleted).
-  std::optional<Item> document;
+  std::optional<Document> document;
   // lww: the winning write. lww-attribute: the highest-stamped write merged in.
   Version version;
   // Join of the version vectors of every write merged in.
@@ -42,6 +43,8 @@ struct ItemState {
   std::optional<LwwStamp> replaced;
 
   bool is_tombstone() const { return !document.has_value(); }
+  // The document's attributes (built now if it was held as text); nullptr for a tombstone.
+  const Item* document_tree() const { return document ? &document->tree() : nullptr; }
   bool operator==(const ItemState&) const = default;
 };
 
@@ -64,7 +67,7 @@ VersionVector history_from_json(const nlohmann::json& json);
 nlohmann::json state_metadata_to_json(const ItemState& state);
 // state_metadata_to_json(state).dump(), written directly (model/json_text.h says why).
 std::string state_metadata_json_text(const ItemState& state);
-ItemState state_from_json(const nlohmann::json& metadata, std::optional<Item> document);
+ItemState state_from_json(const nlohmann::json& metadata, std::optional<Document> document);
 
 // Reads the text state_metadata_json_text writes for a state without cells or a replaced stamp
 // (every item under the lww policy) into `out`'s version and history, without a tree of JSON
@@ -73,6 +76,6 @@ ItemState state_from_json(const nlohmann::json& metadata, std::optional<Item> do
 bool read_plain_state_text(std::string_view text, ItemState& out);
 // state_from_json(nlohmann::json::parse(text), document), through read_plain_state_text when it
 // can. Throws what that throws.
-ItemState state_from_json_text(std::string_view text, std::optional<Item> document);
+ItemState state_from_json_text(std::string_view text, std::optional<Document> document);
 
 }  // namespace gtsim

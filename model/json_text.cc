@@ -582,4 +582,42 @@ Item item_from_stored_text(std::string_view text) {
   return item_from_json_text(text, kMaxItemJsonDepth);
 }
 
+bool is_plain_item_text(std::string_view text) {
+  size_t pos = 0;
+  auto take = [&](std::string_view literal) {
+    if (text.substr(pos, literal.size()) != literal) return false;
+    pos += literal.size();
+    return true;
+  };
+  // A string of plain characters only, quotes included: its contents.
+  auto plain_string = [&]() -> std::optional<std::string_view> {
+    if (!take("\"")) return std::nullopt;
+    const size_t end = end_of_plain(text, pos);
+    if (end >= text.size() || text[end] != '"') return std::nullopt;
+    const std::string_view contents = text.substr(pos, end - pos);
+    pos = end + 1;
+    return contents;
+  };
+  if (!take("{")) return false;
+  std::optional<std::string_view> previous;
+  do {
+    const std::optional<std::string_view> name = plain_string();
+    // Increasing names are distinct, so no member replaces another.
+    if (!name || name->empty() || (previous && *name <= *previous)) return false;
+    previous = name;
+    const bool number = take(":{\"N\":");
+    if (!number && !take(":{\"S\":")) return false;
+    const std::optional<std::string_view> value = plain_string();
+    if (!value || !take("}")) return false;
+    if (number) {
+      try {
+        Decimal::parse(*value);
+      } catch (const DynamoError&) {
+        return false;
+      }
+    }
+  } while (take(","));
+  return take("}") && pos == text.size();
+}
+
 }  // namespace gtsim

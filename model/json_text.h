@@ -38,4 +38,11 @@ Item item_from_json_text(std::string_view text, int max_depth);
 // An item or key as region files store it: item_from_json_text(text, kMaxItemJsonDepth).
 Item item_from_stored_text(std::string_view text);
 
+// Whether `text` is an item in the form item_json_text writes for items whose values are all S
+// or N, with names of printable ASCII other than the quote and backslash, and the same for S
+// values: {"a":{"S":"x"},"b":{"N":"1"}}, names in increasing order, no space. Such a text is
+// checked without building its item; item_from_json_text(text, 2) reads every one of them without
+// an error. False for any other text, well formed or not.
+bool is_plain_item_text(std::string_view text);
+
 }  // namespace gtsim

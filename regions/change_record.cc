@@ -40,7 +40,7 @@ json change_record_to_json(const ChangeRecord& r) {
             {"version", version_to_json(r.version)},
             {"state", state_metadata_to_json(r.state)},
             {"commit_true_us", r.commit_true_us}};
-  if (r.state.document) j["new_image"] = item_to_json(*r.state.document);
+  if (r.state.document) j["new_image"] = item_to_json(r.state.document->tree());
   if (r.overwrote) j["overwrote"] = {{"origin", r.overwrote->origin}, {"seq", r.overwrote->seq}};
   return j;
 }

@@ -88,9 +88,9 @@ void bind_lost(sql::Statement& s, int first, const std::optional<Version>& lost)
   s.bind(first + 2, lost->timestamp_us);
 }
 
-std::optional<std::string> document_text(const std::optional<Item>& document) {
+std::optional<std::string> document_text(const std::optional<Document>& document) {
   if (!document) return std::nullopt;
-  return item_json_text(*document);
+  return item_json_text(document->tree());
 }
 
 std::optional<Item> parse_document(const std::optional<std::string>& text) {
@@ -116,10 +116,11 @@ StreamEvent event_for(const std::optional<std::string>& before,
   return after ? StreamEvent::kModify : StreamEvent::kRemove;
 }
 
-std::optional<Item> return_image(ReturnValues which, const std::optional<Item>& old_image,
-                                 const std::optional<Item>& new_image,
+// Images are nullptr where there is no item.
+std::optional<Item> return_image(ReturnValues which, const Item* old_image, const Item* new_image,
                                  const std::set<std::string>& touched) {
-  auto only_touched = [&](const std::optional<Item>& image) -> std::optional<Item> {
+  auto whole = [](const Item* image) { return image ? std::optional(*image) : std::nullopt; };
+  auto only_touched = [&](const Item* image) -> std::optional<Item> {
     if (!image) return std::nullopt;
     Item out;
     for (const auto& name : touched) {
@@ -132,9 +133,9 @@ std::optional<Item> return_image(ReturnValues which, const std::optional<Item>& 
     case ReturnValues::kNone:
       return std::nullopt;
     case ReturnValues::kAllOld:
-      return old_image;
+      return whole(old_image);
     case ReturnValues::kAllNew:
-      return new_image;
+      return whole(new_image);
     case ReturnValues::kUpdatedOld:
       return only_touched(old_image);
     case ReturnValues::kUpdatedNew:
@@ -381,8 +382,7 @@ WriteResult Region::write_locally(
                              !policy.keeps_whole_documents();
   std::optional<Stored> current =
       load(table, pk, sk, reads_current ? DocumentAs::kTree : DocumentAs::kTextOnly);
-  const Item* current_doc =
-      current && current->state.document ? &*current->state.document : nullptr;
+  const Item* current_doc = current ? current->state.document_tree() : nullptr;
   if (condition && !condition(current_doc)) throw_condition_failed();
 
   std::optional<Item> new_doc = compute(kind == WriteKind::kUpdate ? current_doc : nullptr);
@@ -420,8 +420,7 @@ WriteResult Region::write_locally(
   std::optional<VersionId> overwrote;
   if (current) overwrote = current->state.version.id;
   // Read in place, not copied: only the answer (ReturnValues and the names touched) uses it.
-  const std::optional<Item> no_item;
-  const std::optional<Item>& old_image = current ? current->state.document : no_item;
+  const Item* old_image = current_doc;
   append_stream(table, encoded, write.version, now_us, now_us, overwrote, nullptr);
   // The record local_changes_after would read back from the stream row just written, with the
   // texts the row holds: shippers send them as they are.
@@ -431,11 +430,11 @@ WriteResult Region::write_locally(
   uncommitted_local_.push_back(ChangeRecord{table, key, event, write.version, std::move(next.state),
                                             overwrote, now_us, std::move(texts)});
 
-  const std::optional<Item>& new_image = uncommitted_local_.back().state.document;
+  const Item* new_image = uncommitted_local_.back().state.document_tree();
   if (kind != WriteKind::kUpdate) {
-    for (const auto* image : {&old_image, &new_image}) {
-      if (*image) {
-        for (const auto& [name, value] : **image)
+    for (const Item* image : {old_image, new_image}) {
+      if (image) {
+        for (const auto& [name, value] : *image)
           changed.insert(name);
       }
     }
@@ -537,7 +536,7 @@ std::vector<WriteResult> Region::transact_write(const std::vector<TransactItem>&
       const TableSpec& spec = table(items[i].table);
       auto [pk, sk] = encode_key(spec, keys[i]);
       std::optional<Stored> current = load(items[i].table, pk, sk);
-      const Item* doc = current && current->state.document ? &*current->state.document : nullptr;
+      const Item* doc = current ? current->state.document_tree() : nullptr;
       bool ok = !items[i].condition || items[i].condition(doc);
       reasons.push_back(ok ? "None" : "ConditionalCheckFailed");
       failed |= !ok;
@@ -588,8 +587,8 @@ GetResult Region::get(const GetRequest& request) {
   std::optional<Stored> stored = load(request.table, pk, sk);
   GetResult result;
   if (stored && stored->state.document) {
-    result.item =
-        request.projection ? request.projection(*stored->state.document) : *stored->state.document;
+    const Item& item = stored->state.document->tree();
+    result.item = request.projection ? request.projection(item) : item;
     result.version = stored->state.version;
   }
   return result;

@@ -38,7 +38,7 @@ void write_record(const ChangeRecord& record, wire::ChangeRecord::Builder out) {
   if (texts && texts->new_image) {
     out.setNewImage(*texts->new_image);
   } else if (record.state.document) {
-    out.setNewImage(item_json_text(*record.state.document));
+    out.setNewImage(item_json_text(record.state.document->tree()));
   }
   if (record.overwrote) {
     auto overwrote = out.initOverwrote();
@@ -52,9 +52,9 @@ void write_record(const ChangeRecord& record, wire::ChangeRecord::Builder out) {
   out.setWriteTimestampUs(record.version.timestamp_us);
 }
 
-// Items are read by item_from_json_text and item state by read_plain_state_text or
-// state_from_json, which validate them as every other reader of them does (model/json_text.h,
-// conflict/item_state.h).
+// Items are read by item_from_json_text (or checked by is_plain_item_text) and item state by
+// read_plain_state_text or state_from_json, which validate them as every other reader of them does
+// (model/json_text.h, conflict/item_state.h).
 ChangeRecord read_record(wire::ChangeRecord::Reader in, const FrameLimits& limits) {
   auto item = [&](std::string_view text) {
     return item_from_json_text(text, limits.max_json_depth);
@@ -80,10 +80,14 @@ ChangeRecord read_record(wire::ChangeRecord::Reader in, const FrameLimits& limit
     }
     r.version = Version{{capnp_text(in.getWrite().getOrigin()), in.getWrite().getSeq()},
                         in.getWriteTimestampUs()};
-    std::optional<Item> document;
+    std::optional<Document> document;
     if (in.hasNewImage()) {
       texts->new_image = capnp_text(in.getNewImage());
-      document = item(*texts->new_image);
+      // Most received items are checked without building them: a receiver whose policy joins
+      // whole documents stores the text as it came and never reads the tree (document.h).
+      document =
+          limits.max_json_depth >= 2 ? Document::from_plain_text(*texts->new_image) : std::nullopt;
+      if (!document) document = item(*texts->new_image);
     }
     // The plain form is two levels deep; any other takes the parser and its depth bound.
     texts->state = capnp_text(in.getState());

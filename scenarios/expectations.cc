@@ -103,7 +103,7 @@ ExpectationResult check_item(const ItemExpectation& e, const RegionData* region,
   const Item* document = nullptr;
   for (const FinalItem& item : region->items) {
     if (item.table == e.table && item.key == key && item.state.document) {
-      document = &*item.state.document;
+      document = item.state.document_tree();
     }
   }
   result.actual = document ? to_display_string(*document) : "absent";

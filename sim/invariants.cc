@@ -148,10 +148,11 @@ void InvariantChecker::check_final(SimCluster& cluster) {
         return;
       }
       if (table_.conflict_policy == "lww" && state->document != winner->document) {
-        fail(2, fmt::format("{}: {} holds {} but its winner {} wrote {}", s.region, key,
-                            state->document ? item_to_json(*state->document).dump() : "nothing",
-                            name_of(winner->version),
-                            winner->document ? item_to_json(*winner->document).dump() : "nothing"));
+        fail(2,
+             fmt::format("{}: {} holds {} but its winner {} wrote {}", s.region, key,
+                         state->document ? item_to_json(state->document->tree()).dump() : "nothing",
+                         name_of(winner->version),
+                         winner->document ? item_to_json(*winner->document).dump() : "nothing"));
         return;
       }
       for (const Write& w : writes) {

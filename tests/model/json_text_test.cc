@@ -253,6 +253,90 @@ TEST_CASE("reading item JSON text agrees with the tree path on 20000 damaged tex
   CHECK(refused < 19000);
 }
 
+// Plain text: printable ASCII but the quote and the backslash (DEL included, as JSON allows).
+std::string random_plain_text(std::mt19937& rng, size_t min_pieces) {
+  static const std::string kPieces[] = {"a", "Z", "0", " ", "/", "~", "\x7f", "id"};
+  std::string text;
+  for (size_t n = min_pieces + rng() % 4; n > 0; --n)
+    text += kPieces[rng() % std::size(kPieces)];
+  return text;
+}
+
+// An item of 1 to 4 attributes, each an S of plain text or an N.
+Item random_plain_item(std::mt19937& rng) {
+  static const char* kNumbers[] = {"0", "-7", "1.5", "-2E+3", "12345678901234567890", "0.001"};
+  Item item;
+  for (size_t n = 1 + rng() % 4; n > 0; --n) {
+    AttributeValue value = rng() % 2 == 0 ? AttributeValue(random_plain_text(rng, 0))
+                                          : AttributeValue(Decimal::parse(kNumbers[rng() % 6]));
+    item.insert_or_assign(random_plain_text(rng, 1), std::move(value));
+  }
+  return item;
+}
+
+TEST_CASE("the written texts of items of plain strings and numbers are plain and read back") {
+  std::mt19937 rng(13);
+  for (int i = 0; i < 2000; ++i) {
+    const Item item = random_plain_item(rng);
+    const std::string text = item_json_text(item);
+    INFO(text);
+    REQUIRE(is_plain_item_text(text));
+    REQUIRE(item_from_json_text(text, 2) == item);
+  }
+}
+
+TEST_CASE("item texts with more than plain strings and numbers, or another form, are not plain") {
+  CHECK(is_plain_item_text(R"({"a":{"S":""},"b":{"N":"1"}})"));
+  for (const char* text : {
+           R"({"a":{"S":"x\"y"}})",             // an escape
+           "{\"a\":{\"S\":\"\xc3\xa9\"}}",      // beyond ASCII
+           "{\"a\":{\"S\":\"\t\"}}",            // a control character
+           R"({"a": {"S":"x"}})",               // space
+           R"({"b":{"S":"x"},"a":{"S":"y"}})",  // names out of order
+           R"({"a":{"S":"x"},"a":{"S":"y"}})",  // a repeated name
+           R"({"":{"S":"x"}})",                 // an empty name
+           R"({"a":{"BOOL":true}})",            // another type
+           R"({"a":{"M":{}}})",                 // another type, nesting
+           R"({"a":{"N":"x"}})",                // not a number
+           R"({"a":{"N":"1e999"}})",            // out of DynamoDB's range
+           R"({"a":{"S":"x","S":"y"}})",        // two descriptors
+           R"({})",                             // no attribute
+           R"({"a":{"S":"x"}} )",               // text after the item
+           R"({"a":{"S":"x"})",                 // cut short
+       }) {
+    INFO(text);
+    CHECK_FALSE(is_plain_item_text(text));
+  }
+}
+
+TEST_CASE("every damaged plain text still taken as plain reads without an error, of 20000") {
+  static const std::string kBytes[] = {"\"", "\\", "{", "}", ":", ",", "S",    "N",
+                                       "x",  "0",  "-", ".", "e", " ", "\xc3", "\x01"};
+  std::mt19937 rng(17);
+  int still_plain = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string text = item_json_text(random_plain_item(rng));
+    const size_t at = rng() % (text.size() + 1);
+    switch (rng() % 3) {
+      case 0:
+        text.insert(at, kBytes[rng() % std::size(kBytes)]);
+        break;
+      case 1:
+        if (at < text.size()) text.erase(at, 1);
+        break;
+      default:
+        if (at < text.size()) text.replace(at, 1, kBytes[rng() % std::size(kBytes)]);
+    }
+    if (!is_plain_item_text(text)) continue;
+    ++still_plain;
+    INFO(text);
+    REQUIRE_NOTHROW(item_from_json_text(text, 2));
+    REQUIRE(item_from_json_text(text, 2) == item_from_json_text(text, 100));
+  }
+  CHECK(still_plain > 2000);  // damage inside names and values keeps many plain
+  CHECK(still_plain < 18000);
+}
+
 TEST_CASE("reading item JSON text handles escapes, duplicates and depth") {
   CHECK(item_from_json_text(R"({"k":{"S":"\u00e9\ud83d\ude00\/\t"}})", 100) ==
         Item{{"k", std::string("\xc3\xa9\xf0\x9f\x98\x80/\t")}});

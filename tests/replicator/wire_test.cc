@@ -76,8 +76,9 @@ TEST_CASE("wire records keep the texts they were decoded from and are encoded fr
     REQUIRE(r.texts);
     CHECK(r.texts->key == item_json_text(r.key));
     CHECK(r.texts->state == state_metadata_json_text(r.state));
-    CHECK(r.texts->new_image ==
-          (r.state.document ? std::optional(item_json_text(*r.state.document)) : std::nullopt));
+    CHECK(r.texts->new_image == (r.state.document
+                                     ? std::optional(item_json_text(r.state.document->tree()))
+                                     : std::nullopt));
   }
   // A record's texts go out as they are, without encoding its key and state again.
   ChangeRecord spaced = sample_record(3, false);
@@ -89,13 +90,29 @@ TEST_CASE("wire records keep the texts they were decoded from and are encoded fr
   CHECK(sent.records.at(0).state.document == Item{{"id", AttributeValue("42")}});
 }
 
+TEST_CASE("wire records keep plain items as text, unbuilt, and build the others") {
+  ChangeRecord plain = sample_record(1, false);
+  plain.state.document =
+      Item{{"id", AttributeValue("42")}, {"visits", AttributeValue::number("3")}};
+  ChangeBatch batch{"us-east-1", {plain, sample_record(2, false)}};  // the second holds a set
+  auto decoded = std::get<ChangeBatch>(round_trip(batch));
+  REQUIRE(decoded.records.size() == 2);
+  REQUIRE(decoded.records[0].state.document);
+  CHECK_FALSE(decoded.records[0].state.document->has_tree());
+  CHECK(decoded.records[1].state.document->has_tree());
+  CHECK(PeerMessage(decoded) == PeerMessage(batch));
+}
+
 TEST_CASE("wire round-trips batches that outgrow the first segment sized for them") {
   // Messages start in a segment sized for records of small items; large items and many records
   // take further segments, which must arrive whole.
   ChangeBatch large{"us-east-1", {}};
   for (uint64_t seq = 1; seq <= 3; ++seq) {
-    large.records.push_back(sample_record(seq, false));
-    (*large.records.back().state.document)["blob"] = AttributeValue(std::string(20'000, 'x'));
+    ChangeRecord record = sample_record(seq, false);
+    Item item = record.state.document->tree();
+    item["blob"] = AttributeValue(std::string(20'000, 'x'));
+    record.state.document = std::move(item);
+    large.records.push_back(std::move(record));
   }
   const std::string bytes = encode_peer_message(large);
   CHECK(uint8_t(bytes[0]) > 0);  // segments - 1: the frame holds more than one
