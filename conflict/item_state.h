@@ -5,7 +5,8 @@
 // policy. Joins are commutative, associative and idempotent, so replicas that have seen the same
 // writes hold the same state whatever the delivery order, and resends change nothing.
 //
-// Thread-safety: value types.
+// Thread-safety: value types, but reading a document held as text builds its tree in place
+// (model/document.h says what that asks of threads sharing one).
 #pragma once
 
 #include <map>
@@ -31,7 +32,8 @@ struct AttributeCell {
 };
 
 struct ItemState {
-  // The item as reads see it; nullopt for a tombstone (the item was deleted).
+  // The item as reads see it; nullopt for a tombstone (the item was deleted). A received item
+  // may be held as its text, its tree built when first read.
   std::optional<Document> document;
   // lww: the winning write. lww-attribute: the highest-stamped write merged in.
   Version version;
