@@ -223,6 +223,22 @@ TEST_CASE("item JSON text reads back as the item, compact or indented") {
   }
 }
 
+// One edit at a random place: one of `bytes` inserted there, the byte there removed, or replaced.
+template <size_t N>
+void damage(std::string& text, const std::string (&bytes)[N], std::mt19937& rng) {
+  const size_t at = rng() % (text.size() + 1);
+  switch (rng() % 3) {
+    case 0:
+      text.insert(at, bytes[rng() % N]);
+      break;
+    case 1:
+      if (at < text.size()) text.erase(at, 1);
+      break;
+    default:
+      if (at < text.size()) text.replace(at, 1, bytes[rng() % N]);
+  }
+}
+
 TEST_CASE("reading item JSON text agrees with the tree path on 20000 damaged texts") {
   static const std::string kBytes[] = {
       " ", "\"", "\\", "{",    "}",    "[",    "]",    ":",       ",",       "u",   "S",
@@ -231,19 +247,8 @@ TEST_CASE("reading item JSON text agrees with the tree path on 20000 damaged tex
   int refused = 0;
   for (int i = 0; i < 20000; ++i) {
     std::string text = item_json_text(random_item(rng, 1, 2));
-    for (size_t edits = 1 + rng() % 2; edits > 0; --edits) {
-      const size_t at = rng() % (text.size() + 1);
-      switch (rng() % 3) {
-        case 0:
-          text.insert(at, kBytes[rng() % std::size(kBytes)]);
-          break;
-        case 1:
-          if (at < text.size()) text.erase(at, 1);
-          break;
-        default:
-          if (at < text.size()) text.replace(at, 1, kBytes[rng() % std::size(kBytes)]);
-      }
-    }
+    for (size_t edits = 1 + rng() % 2; edits > 0; --edits)
+      damage(text, kBytes, rng);
     const std::optional<Item> expected = through_tree(text);
     INFO(text);
     REQUIRE(read_directly(text) == expected);
@@ -316,17 +321,7 @@ TEST_CASE("every damaged plain text still taken as plain reads without an error,
   int still_plain = 0;
   for (int i = 0; i < 20000; ++i) {
     std::string text = item_json_text(random_plain_item(rng));
-    const size_t at = rng() % (text.size() + 1);
-    switch (rng() % 3) {
-      case 0:
-        text.insert(at, kBytes[rng() % std::size(kBytes)]);
-        break;
-      case 1:
-        if (at < text.size()) text.erase(at, 1);
-        break;
-      default:
-        if (at < text.size()) text.replace(at, 1, kBytes[rng() % std::size(kBytes)]);
-    }
+    damage(text, kBytes, rng);
     if (!is_plain_item_text(text)) continue;
     ++still_plain;
     INFO(text);
