@@ -42,6 +42,53 @@ size_t end_of_plain(std::string_view text, size_t from) {
   return pos;
 }
 
+// Reads `text` if it is in the plain form (is_plain_item_text), calling member(name, value,
+// number) for each attribute in order: `number` points at the value read as an N (the callee may
+// move it), null for an S. False at the first thing outside that form, after calls for the
+// attributes before it.
+template <typename Member>
+bool read_plain_item(std::string_view text, Member member) {
+  size_t pos = 0;
+  auto take = [&](std::string_view literal) {
+    if (text.substr(pos, literal.size()) != literal) return false;
+    pos += literal.size();
+    return true;
+  };
+  // A string of plain characters only, quotes included: its contents.
+  auto plain_string = [&]() -> std::optional<std::string_view> {
+    if (!take("\"")) return std::nullopt;
+    const size_t end = end_of_plain(text, pos);
+    if (end >= text.size() || text[end] != '"') return std::nullopt;
+    const std::string_view contents = text.substr(pos, end - pos);
+    pos = end + 1;
+    return contents;
+  };
+  if (!take("{")) return false;
+  std::optional<std::string_view> previous;
+  do {
+    const std::optional<std::string_view> name = plain_string();
+    // Increasing names are distinct, so no member replaces another.
+    if (!name || name->empty() || (previous && *name <= *previous)) return false;
+    previous = name;
+    const bool is_number = take(":{\"N\":");
+    if (!is_number && !take(":{\"S\":")) return false;
+    const std::optional<std::string_view> value = plain_string();
+    if (!value || !take("}")) return false;
+    if (!is_number) {
+      member(*name, *value, nullptr);
+      continue;
+    }
+    std::optional<Decimal> number;
+    try {
+      number = Decimal::parse(*value);
+    } catch (const DynamoError&) {
+      return false;
+    }
+    member(*name, *value, &*number);
+  } while (take(","));
+  return take("}") && pos == text.size();
+}
+
 template <typename Range, typename Write>
 void append_array(const Range& range, std::string& out, Write write) {
   out += '[';
@@ -575,6 +622,18 @@ class ItemReader {
 }  // namespace
 
 Item item_from_json_text(std::string_view text, int max_depth) {
+  // Most items and keys are plain: they are read without the general reader's bookkeeping (the
+  // profile in docs/benchmarks.md), its refusals being those of texts that are not plain.
+  if (max_depth >= 2) {
+    Item item;
+    const bool plain =
+        read_plain_item(text, [&](std::string_view name, std::string_view value, Decimal* number) {
+          item.emplace_hint(
+              item.end(), std::string(name),
+              number ? AttributeValue(std::move(*number)) : AttributeValue(std::string(value)));
+        });
+    if (plain) return item;
+  }
   return ItemReader(text, max_depth).read();
 }
 
@@ -583,41 +642,7 @@ Item item_from_stored_text(std::string_view text) {
 }
 
 bool is_plain_item_text(std::string_view text) {
-  size_t pos = 0;
-  auto take = [&](std::string_view literal) {
-    if (text.substr(pos, literal.size()) != literal) return false;
-    pos += literal.size();
-    return true;
-  };
-  // A string of plain characters only, quotes included: its contents.
-  auto plain_string = [&]() -> std::optional<std::string_view> {
-    if (!take("\"")) return std::nullopt;
-    const size_t end = end_of_plain(text, pos);
-    if (end >= text.size() || text[end] != '"') return std::nullopt;
-    const std::string_view contents = text.substr(pos, end - pos);
-    pos = end + 1;
-    return contents;
-  };
-  if (!take("{")) return false;
-  std::optional<std::string_view> previous;
-  do {
-    const std::optional<std::string_view> name = plain_string();
-    // Increasing names are distinct, so no member replaces another.
-    if (!name || name->empty() || (previous && *name <= *previous)) return false;
-    previous = name;
-    const bool number = take(":{\"N\":");
-    if (!number && !take(":{\"S\":")) return false;
-    const std::optional<std::string_view> value = plain_string();
-    if (!value || !take("}")) return false;
-    if (number) {
-      try {
-        Decimal::parse(*value);
-      } catch (const DynamoError&) {
-        return false;
-      }
-    }
-  } while (take(","));
-  return take("}") && pos == text.size();
+  return read_plain_item(text, [](std::string_view, std::string_view, Decimal*) {});
 }
 
 }  // namespace gtsim
