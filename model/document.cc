@@ -5,9 +5,9 @@
 
 namespace gtsim {
 
-std::optional<Document> Document::from_plain_text(std::string text) {
-  if (!is_plain_item_text(text)) return std::nullopt;
-  return Document(std::move(text));
+Document Document::from_json_text(std::string text, int max_depth) {
+  if (max_depth >= 2 && is_plain_item_text(text)) return Document(std::move(text));
+  return Document(item_from_json_text(text, max_depth));
 }
 
 const Item& Document::tree() const {

@@ -3,8 +3,8 @@
 //
 // A region stores the item text a peer sent as it came, and under a policy that joins whole
 // documents it never reads that item as a tree: building one for every received record was a
-// tenth of a receiver's work (docs/benchmarks.md). A document made from a text that
-// is_plain_item_text accepts is checked, so its tree can always be built.
+// tenth of a receiver's work (docs/benchmarks.md). Only a text that is_plain_item_text accepts is
+// held unbuilt: it is checked, so its tree can always be built.
 //
 // Thread-safety: a value type, except that the first tree() of a document made from text builds
 // the tree in place: threads that read one document must each have their own copy, or read its
@@ -23,9 +23,10 @@ class Document {
   // Implicit: a state's document is assigned items throughout the conflict policies.
   Document(Item tree) : tree_(std::move(tree)) {}  // NOLINT(google-explicit-constructor)
 
-  // The document of `text` if is_plain_item_text(text), without building its tree; nullopt for any
-  // other text, whose tree the caller builds with item_from_json_text (and its errors).
-  static std::optional<Document> from_plain_text(std::string text);
+  // The item that item_from_json_text(text, max_depth) reads, with its errors. A plain text
+  // (is_plain_item_text) is kept and its tree left unbuilt when max_depth allows the plain form's
+  // two levels; any other text is read into a tree now.
+  static Document from_json_text(std::string text, int max_depth);
 
   // The attributes; built from the text on the first call for a document made from one.
   const Item& tree() const;

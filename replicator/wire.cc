@@ -52,19 +52,16 @@ void write_record(const ChangeRecord& record, wire::ChangeRecord::Builder out) {
   out.setWriteTimestampUs(record.version.timestamp_us);
 }
 
-// Items are read by item_from_json_text (or checked by is_plain_item_text) and item state by
+// Items are read by item_from_json_text (or Document::from_json_text) and item state by
 // read_plain_state_text or state_from_json, which validate them as every other reader of them does
 // (model/json_text.h, conflict/item_state.h).
 ChangeRecord read_record(wire::ChangeRecord::Reader in, const FrameLimits& limits) {
-  auto item = [&](std::string_view text) {
-    return item_from_json_text(text, limits.max_json_depth);
-  };
   try {
     ChangeRecord r;
     auto texts = std::make_shared<ChangeTexts>();
     r.table = capnp_text(in.getTable());
     texts->key = capnp_text(in.getKey());
-    r.key = item(texts->key);
+    r.key = item_from_json_text(texts->key, limits.max_json_depth);
     switch (in.getEvent()) {
       case wire::StreamEvent::INSERT:
         r.event = StreamEvent::kInsert;
@@ -85,9 +82,7 @@ ChangeRecord read_record(wire::ChangeRecord::Reader in, const FrameLimits& limit
       texts->new_image = capnp_text(in.getNewImage());
       // Most received items are checked without building them: a receiver whose policy joins
       // whole documents stores the text as it came and never reads the tree (document.h).
-      document =
-          limits.max_json_depth >= 2 ? Document::from_plain_text(*texts->new_image) : std::nullopt;
-      if (!document) document = item(*texts->new_image);
+      document = Document::from_json_text(*texts->new_image, limits.max_json_depth);
     }
     // The plain form is two levels deep; any other takes the parser and its depth bound.
     texts->state = capnp_text(in.getState());

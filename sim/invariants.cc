@@ -147,12 +147,12 @@ void InvariantChecker::check_final(SimCluster& cluster) {
                             name_of(state->version), name_of(winner->version)));
         return;
       }
-      if (table_.conflict_policy == "lww" && state->document != winner->document) {
-        fail(2,
-             fmt::format("{}: {} holds {} but its winner {} wrote {}", s.region, key,
-                         state->document ? item_to_json(state->document->tree()).dump() : "nothing",
-                         name_of(winner->version),
-                         winner->document ? item_to_json(*winner->document).dump() : "nothing"));
+      const Item* held = state->document_tree();
+      const Item* won = winner->document ? &*winner->document : nullptr;
+      if (table_.conflict_policy == "lww" && (held && won ? *held != *won : held != won)) {
+        fail(2, fmt::format("{}: {} holds {} but its winner {} wrote {}", s.region, key,
+                            held ? item_to_json(*held).dump() : "nothing", name_of(winner->version),
+                            won ? item_to_json(*won).dump() : "nothing"));
         return;
       }
       for (const Write& w : writes) {

@@ -506,7 +506,8 @@ TEST_CASE("an lww receiver applies received items held as text without building 
   std::vector<ChangeRecord> as_received = with_trees;
   for (ChangeRecord& r : as_received) {
     if (r.state.document) {
-      r.state.document = Document::from_plain_text(item_json_text(r.state.document->tree()));
+      r.state.document =
+          Document::from_json_text(item_json_text(r.state.document->tree()), kMaxItemJsonDepth);
     }
   }
   eu->apply_remote_batch("us-east-1", as_received, 2000);
