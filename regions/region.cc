@@ -213,6 +213,10 @@ std::unique_ptr<Region> Region::open(const std::string& path, const std::string&
     TableSpec spec = table_spec_from_json(json::parse(tables.column_text(0)));
     region->tables_.emplace(spec.name, spec);
   }
+  sql::Statement keys(*region->db_, "SELECT table_name, pk, sk FROM items");
+  while (keys.step()) {
+    region->key_filter_.add(keys.column_text(0), keys.column_text(1), keys.column_text(2));
+  }
   region->any_purged_tombstone_ =
       region->db_->query_int("SELECT EXISTS (SELECT 1 FROM purged_tombstones)") != 0;
   region->last_local_seq_ = static_cast<uint64_t>(region->db_->query_int(schema::kLastLocalSeq));
@@ -284,6 +288,8 @@ std::pair<std::string, std::string> Region::encode_key(const TableSpec& spec,
 
 std::optional<Region::Stored> Region::load(const std::string& table, const std::string& pk,
                                            const std::string& sk, DocumentAs as) {
+  // Most new keys are known to have no row without a search for it (key_filter.h).
+  if (!key_filter_.may_contain(table, pk, sk)) return std::nullopt;
   sql::Statement& s = statements_->load_item;
   s.bind_held(1, table).bind_held(2, pk).bind_held(3, sk);
   std::optional<Stored> out;
@@ -300,7 +306,8 @@ std::optional<Region::Stored> Region::load(const std::string& table, const std::
 }
 
 void Region::store(const std::string& table, const std::string& pk, const std::string& sk,
-                   const Stored& stored, const Encoded& encoded) {
+                   const Stored& stored, const Encoded& encoded, RowIs row) {
+  if (row == RowIs::kNew) key_filter_.add(table, pk, sk);
   const Version& v = stored.state.version;
   sql::Statement& s = statements_->upsert_item;
   s.bind_held(1, table).bind_held(2, pk).bind_held(3, sk).bind_held(4, encoded.key);
@@ -416,7 +423,7 @@ WriteResult Region::write_locally(
   }
   ++last_local_seq_;
   Encoded encoded(key, current, next.state);
-  store(table, pk, sk, next, encoded);
+  store(table, pk, sk, next, encoded, current ? RowIs::kStored : RowIs::kNew);
   std::optional<VersionId> overwrote;
   if (current) overwrote = current->state.version.id;
   // Read in place, not copied: only the answer (ReturnValues and the names touched) uses it.
@@ -830,7 +837,10 @@ ApplyOutcome Region::apply_one(const ChangeRecord& record, const std::string& pk
   if (joined.tombstone) {
     joined.next.deleted_true_us = Stored::tombstone_since(current, now_us);
   }
-  if (joined.stores) store(record.table, pk, sk, joined.next, *joined.encoded);
+  if (joined.stores) {
+    store(record.table, pk, sk, joined.next, *joined.encoded,
+          current ? RowIs::kStored : RowIs::kNew);
+  }
   // Every apply is logged (applied_log): a change in its stream record, anything else in a row
   // of its own.
   if (outcome.changed) {
@@ -1039,7 +1049,7 @@ void Region::load_snapshot(const Snapshot& snapshot, int64_t now_us) {
       Stored stored{r.state, std::nullopt};
       if (r.state.is_tombstone()) stored.deleted_true_us = now_us;
       auto [pk, sk] = encode_key(table(r.table), r.key);
-      store(r.table, pk, sk, stored, Encoded(r.key, std::nullopt, r.state));
+      store(r.table, pk, sk, stored, Encoded(r.key, std::nullopt, r.state), RowIs::kNew);
     }
     for (const auto& [origin, seq] : snapshot.cursors) {
       if (origin != name_) write_cursor_row(origin, seq, now_us);

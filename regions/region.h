@@ -35,6 +35,7 @@
 #include "regions/change_record.h"
 #include "regions/clock.h"
 #include "regions/file_mode.h"
+#include "regions/key_filter.h"
 #include "regions/table_spec.h"
 
 namespace gtsim {
@@ -277,6 +278,8 @@ class Region {
   struct Encoded;
   struct Statements;
   struct Joined;
+  // Whether the items table held a row for a key when a write loaded it.
+  enum class RowIs { kNew, kStored };
 
   // What load() makes of the stored document: a tree, or only its text, for a join that reads
   // none (ConflictPolicy::keeps_whole_documents).
@@ -290,9 +293,10 @@ class Region {
                            const ChangeRecord& record);
   static Joined join_texts(const ConflictPolicy& policy, const std::optional<Stored>& current,
                            const ChangeRecord& record);
-  // Writes the item row of the key encoded as `pk` and `sk` (encode_key).
+  // Writes the item row of the key encoded as `pk` and `sk` (encode_key); `row` says whether the
+  // key had one (a new one is added to key_filter_).
   void store(const std::string& table, const std::string& pk, const std::string& sk,
-             const Stored& stored, const Encoded& encoded);
+             const Stored& stored, const Encoded& encoded, RowIs row);
   // `applied`: how a replicated record was applied (its stream record logs the apply); nullptr
   // for a local write.
   void append_stream(const std::string& table, const Encoded& encoded, const Version& cause,
@@ -354,6 +358,9 @@ class Region {
   // Whether purged_tombstones may hold a row: until a trim purges one, a replicated insert need
   // not look for a delete it might resurrect (every insert would pay a lookup for nothing).
   bool any_purged_tombstone_ = false;
+  // The keys the items table may hold a row for: load() reads no row for the others. Built from
+  // the file as the region opens, and added to by store(); this region is the file's only writer.
+  KeyFilter key_filter_;
 };
 
 }  // namespace gtsim
