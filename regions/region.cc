@@ -155,25 +155,21 @@ std::optional<Item> return_image(ReturnValues which, const Item* old_image, cons
 // and the old image is the text loaded, not encoded again.
 struct Region::Encoded {
   Encoded(const Key& key, const std::optional<Stored>& current, const ItemState& next)
-      : key(item_json_text(key)),
-        old_document(current ? current->document_json : std::nullopt),
-        new_document(document_text(next.document)),
-        metadata(state_metadata_json_text(next)) {}
-  // The same for a state whose texts are at hand: copied, not encoded again.
-  Encoded(std::string key, const std::optional<Stored>& current,
-          std::optional<std::string> new_document, std::string metadata)
-      : key(std::move(key)),
-        old_document(current ? current->document_json : std::nullopt),
-        new_document(std::move(new_document)),
-        metadata(std::move(metadata)) {}
-  // Those of a replicated record whose state won whole.
-  Encoded(const ChangeTexts& texts, const std::optional<Stored>& current)
-      : Encoded(texts.key, current, texts.new_image, texts.state) {}
+      : Encoded(
+            std::make_shared<const ChangeTexts>(ChangeTexts{
+                item_json_text(key), state_metadata_json_text(next), document_text(next.document)}),
+            current) {}
+  // The texts of a replicated record whose state won whole, or of a state whose texts are at
+  // hand: shared, not encoded or copied again.
+  Encoded(std::shared_ptr<const ChangeTexts> texts, const std::optional<Stored>& current)
+      : texts(std::move(texts)), old_document(current ? current->document_json : std::nullopt) {}
 
-  std::string key;
+  const std::string& key() const { return texts->key; }
+  const std::optional<std::string>& new_document() const { return texts->new_image; }
+  const std::string& metadata() const { return texts->state; }
+
+  std::shared_ptr<const ChangeTexts> texts;
   std::optional<std::string> old_document;
-  std::optional<std::string> new_document;
-  std::string metadata;
 };
 
 // Local changes kept in memory for shippers: a peer keeping up reads its next batch from them, not
@@ -310,10 +306,10 @@ void Region::store(const std::string& table, const std::string& pk, const std::s
   if (row == RowIs::kNew) key_filter_.add(table, pk, sk);
   const Version& v = stored.state.version;
   sql::Statement& s = statements_->upsert_item;
-  s.bind_held(1, table).bind_held(2, pk).bind_held(3, sk).bind_held(4, encoded.key);
-  s.bind_held(5, encoded.new_document).bind_held(6, v.id.origin);
+  s.bind_held(1, table).bind_held(2, pk).bind_held(3, sk).bind_held(4, encoded.key());
+  s.bind_held(5, encoded.new_document()).bind_held(6, v.id.origin);
   s.bind(7, static_cast<int64_t>(v.id.seq)).bind(8, v.timestamp_us);
-  s.bind_held(9, encoded.metadata);
+  s.bind_held(9, encoded.metadata());
   if (stored.deleted_true_us) {
     s.bind(10, *stored.deleted_true_us);
   } else {
@@ -327,14 +323,14 @@ void Region::append_stream(const std::string& table, const Encoded& encoded, con
                            std::optional<VersionId> overwrote, const ApplyOutcome* applied) {
   const bool local = applied == nullptr;
   sql::Statement& s = statements_->insert_stream;
-  s.bind_held(1, table).bind_held(2, encoded.key);
-  s.bind_held(3, stream_event_name(event_for(encoded.old_document, encoded.new_document)));
-  s.bind_held(4, encoded.old_document).bind_held(5, encoded.new_document);
+  s.bind_held(1, table).bind_held(2, encoded.key());
+  s.bind_held(3, stream_event_name(event_for(encoded.old_document, encoded.new_document())));
+  s.bind_held(4, encoded.old_document).bind_held(5, encoded.new_document());
   s.bind_held(6, cause.id.origin).bind(7, static_cast<int64_t>(cause.id.seq));
   s.bind(8, cause.timestamp_us).bind(9, commit_true_us).bind(10, now_us);
   s.bind(11, int64_t{local ? 1 : 0});
   if (local)
-    s.bind_held(12, encoded.metadata);  // what shippers send; a replicated record's is NULL
+    s.bind_held(12, encoded.metadata());  // what shippers send; a replicated record's is NULL
   if (overwrote) {
     s.bind_held(13, overwrote->origin).bind(14, static_cast<int64_t>(overwrote->seq));
   }
@@ -431,11 +427,9 @@ WriteResult Region::write_locally(
   append_stream(table, encoded, write.version, now_us, now_us, overwrote, nullptr);
   // The record local_changes_after would read back from the stream row just written, with the
   // texts the row holds: shippers send them as they are.
-  const StreamEvent event = event_for(encoded.old_document, encoded.new_document);
-  auto texts = std::make_shared<const ChangeTexts>(ChangeTexts{
-      std::move(encoded.key), std::move(encoded.metadata), std::move(encoded.new_document)});
+  const StreamEvent event = event_for(encoded.old_document, encoded.new_document());
   uncommitted_local_.push_back(ChangeRecord{table, key, event, write.version, std::move(next.state),
-                                            overwrote, now_us, std::move(texts)});
+                                            overwrote, now_us, std::move(encoded.texts)});
 
   const Item* new_image = uncommitted_local_.back().state.document_tree();
   if (kind != WriteKind::kUpdate) {
@@ -767,7 +761,7 @@ Region::Joined Region::join_trees(const ConflictPolicy& policy,
   j.stores = !current || j.next.state != current->state;
   if (j.stores || j.changed) {
     if (record.texts && j.next.state == record.state) {
-      j.encoded.emplace(*record.texts, current);
+      j.encoded.emplace(record.texts, current);
     } else {
       j.encoded.emplace(record.key, current, j.next.state);
     }
@@ -781,19 +775,27 @@ Region::Joined Region::join_texts(const ConflictPolicy& policy,
                                   const std::optional<Stored>& current,
                                   const ChangeRecord& record) {
   const ItemState& in = record.state;
+  if (!current) {  // a new key: the record's state and texts, as they came
+    Joined j{{without_document(in), std::nullopt}};
+    j.tombstone = in.is_tombstone();
+    j.changed = j.stores = true;
+    j.encoded.emplace(record.texts, current);
+    return j;
+  }
   const ItemState incoming = without_document(in);
-  Joined j{{current ? policy.merge(current->state, incoming) : incoming, std::nullopt}};
-  const bool keeps_incoming = !current || j.next.state.version != current->state.version;
+  Joined j{{policy.merge(current->state, incoming), std::nullopt}};
+  const bool keeps_incoming = j.next.state.version != current->state.version;
   j.tombstone = keeps_incoming ? in.is_tombstone() : current->loaded_tombstone();
   j.changed = keeps_incoming;
-  j.stores = !current || j.next.state != current->state;
+  j.stores = j.next.state != current->state;
   if (j.stores || j.changed) {
     if (j.next.state == incoming) {
-      j.encoded.emplace(*record.texts, current);
+      j.encoded.emplace(record.texts, current);
     } else {
-      j.encoded.emplace(record.texts->key, current,
-                        keeps_incoming ? record.texts->new_image : current->document_json,
-                        state_metadata_json_text(j.next.state));
+      j.encoded.emplace(std::make_shared<const ChangeTexts>(ChangeTexts{
+                            record.texts->key, state_metadata_json_text(j.next.state),
+                            keeps_incoming ? record.texts->new_image : current->document_json}),
+                        current);
     }
   }
   return j;
@@ -852,7 +854,7 @@ ApplyOutcome Region::apply_one(const ChangeRecord& record, const std::string& pk
   log.bind(1, record.id().origin).bind(2, static_cast<int64_t>(record.id().seq));
   log.bind(3, record.table);
   if (joined.encoded) {
-    log.bind(4, joined.encoded->key);
+    log.bind(4, joined.encoded->key());
   } else {
     log.bind(4, record.texts ? record.texts->key : item_json_text(record.key));
   }
