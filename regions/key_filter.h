@@ -6,12 +6,12 @@
 // a fifth of the work of applying a replicated insert (docs/benchmarks.md, eighteenth round).
 // A Bloom filter answers "certainly not" for most such keys from memory.
 //
-// Contract: may_contain() is true for every key add()ed since construction or clear(); for a key
-// never added it is false but for a small share of keys (false positives, about 1% per slice:
-// under 10% for a million keys). The filter only grows: a key whose row goes (a purged tombstone,
-// a rolled-back insert) stays "maybe", which costs a read, never a wrong answer. It grows as keys
-// come, in slices each twice the last's capacity (a scalable Bloom filter), so it never needs the
-// keys again: about 10 bits per key, 2.6 MB for a million.
+// Contract: may_contain() is true for every key add()ed; for a key never added it is false but
+// for a small share of keys (false positives, about 1% per slice: under 10% for a million keys).
+// The filter only grows: a key whose row goes (a purged tombstone, a rolled-back insert) stays
+// "maybe", which costs a read, never a wrong answer. It grows as keys come, in slices each twice
+// the last's capacity (a scalable Bloom filter), so it never needs the keys again: 10 bits per
+// key it has room for, at most twice the keys it holds (1.3 – 2.6 MB for a million).
 //
 // Thread-safety: not thread-safe; one owner (its Region).
 #pragma once
@@ -33,8 +33,6 @@ class KeyFilter {
   void add(std::string_view table, std::string_view pk, std::string_view sk);
   // False only when (table, pk, sk) was never added.
   bool may_contain(std::string_view table, std::string_view pk, std::string_view sk) const;
-  // Forgets every key: only for a region whose items are all gone.
-  void clear() { slices_.clear(); }
 
   // Bytes the filter's bits take.
   size_t memory_bytes() const;
