@@ -40,13 +40,6 @@ struct Region::Statements {
                   "SELECT document, state, deleted_true_us FROM items "
                   "WHERE table_name = ?1 AND pk = ?2 AND sk = ?3"),
         upsert_item(db, schema::kUpsertItem),
-        insert_stream(db,
-                      "INSERT INTO stream (table_name, key, event, old_image, new_image, origin, "
-                      "origin_seq, timestamp_us, commit_true_us, applied_true_us, is_local, "
-                      "shipped_state, overwrote_origin, overwrote_seq, stream_seq, "
-                      "classification, lost_origin, lost_seq, lost_timestamp_us, resurrected) "
-                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-                      "?16, ?17, ?18, ?19, ?20)"),
         insert_unstreamed(
             db,
             "INSERT INTO applied_unstreamed (origin, origin_seq, table_name, key, timestamp_us, "
@@ -70,7 +63,6 @@ struct Region::Statements {
 
   sql::Statement load_item;
   sql::Statement upsert_item;
-  sql::Statement insert_stream;
   sql::Statement insert_unstreamed;
   sql::Statement upsert_cursor;
   sql::Statement update_cursor;  // for an origin whose row exists
@@ -79,14 +71,6 @@ struct Region::Statements {
 };
 
 namespace {
-
-// The version LWW discarded, as lost_origin, lost_seq, lost_timestamp_us from `first`: left NULL
-// when no conflict discarded one.
-void bind_lost(sql::Statement& s, int first, const std::optional<Version>& lost) {
-  if (!lost) return;
-  s.bind(first, lost->id.origin).bind(first + 1, static_cast<int64_t>(lost->id.seq));
-  s.bind(first + 2, lost->timestamp_us);
-}
 
 std::optional<std::string> document_text(const std::optional<Document>& document) {
   if (!document) return std::nullopt;
@@ -180,7 +164,8 @@ Region::Region(std::unique_ptr<sql::Database> db, std::string name, RegionClock 
     : db_(std::move(db)),
       statements_(std::make_unique<Statements>(*db_)),
       name_(std::move(name)),
-      clock_(std::move(clock)) {}
+      clock_(std::move(clock)),
+      stream_batch_(*db_) {}
 
 Region::~Region() {
   // The last group commits while statements_, which its hook writes cursors with, still exists.
@@ -319,39 +304,31 @@ void Region::store(const std::string& table, const std::string& pk, const std::s
   s.run();
 }
 
-void Region::append_stream(const std::string& table, const Encoded& encoded, const Version& cause,
+void Region::append_stream(const std::string& table, Encoded&& encoded, const Version& cause,
                            int64_t commit_true_us, int64_t now_us,
                            std::optional<VersionId> overwrote, const ApplyOutcome* applied) {
-  const bool local = applied == nullptr;
-  sql::Statement& s = statements_->insert_stream;
-  s.bind_held(1, table).bind_held(2, encoded.key());
-  s.bind_held(3, stream_event_name(event_for(encoded.old_document, encoded.new_document())));
-  s.bind_held(4, encoded.old_document).bind_held(5, encoded.new_document());
-  s.bind_held(6, cause.id.origin).bind(7, static_cast<int64_t>(cause.id.seq));
-  s.bind(8, cause.timestamp_us).bind(9, commit_true_us).bind(10, now_us);
-  s.bind(11, int64_t{local ? 1 : 0});
-  if (local)
-    s.bind_held(12, encoded.metadata());  // what shippers send; a replicated record's is NULL
-  if (overwrote) {
-    s.bind_held(13, overwrote->origin).bind(14, static_cast<int64_t>(overwrote->seq));
-  }
-  s.bind(15, static_cast<int64_t>(last_stream_seq_ + 1));
-  if (applied) {
-    s.bind_held(16, classification_name(applied->classification));
-    bind_lost(s, 17, applied->lost);
-    s.bind(20, int64_t{applied->resurrected ? 1 : 0});
-  }
-  s.run();
-  ++last_stream_seq_;
+  StreamRow row{.stream_seq = ++last_stream_seq_,
+                .table = table,
+                .event = event_for(encoded.old_document, encoded.new_document()),
+                .texts = std::move(encoded.texts),
+                .old_image = std::move(encoded.old_document),
+                .cause = cause,
+                .commit_true_us = commit_true_us,
+                .applied_true_us = now_us,
+                .overwrote = std::move(overwrote)};
+  if (applied) row.applied = {applied->classification, applied->lost, applied->resurrected};
+  stream_batch_.add(std::move(row));
 }
 
 template <typename F>
 auto Region::in_transaction(sql::Undo undo, F body) {
   const uint64_t saved_local_seq = last_local_seq_;
   const uint64_t saved_stream_seq = last_stream_seq_;
+  GTSIM_CHECK(stream_batch_.empty());
   try {
     sql::Transaction txn(*db_, undo);
     auto result = body();
+    stream_batch_.write();
     txn.commit();
     remember_committed_local_changes();
     return result;
@@ -359,6 +336,7 @@ auto Region::in_transaction(sql::Undo undo, F body) {
     last_local_seq_ = saved_local_seq;
     last_stream_seq_ = saved_stream_seq;
     uncommitted_local_.clear();
+    stream_batch_.clear();
     throw;
   }
 }
@@ -425,12 +403,13 @@ WriteResult Region::write_locally(
   if (current) overwrote = current->state.version.id;
   // Read in place, not copied: only the answer (ReturnValues and the names touched) uses it.
   const Item* old_image = current_doc;
-  append_stream(table, encoded, write.version, now_us, now_us, overwrote, nullptr);
-  // The record local_changes_after would read back from the stream row just written, with the
+  // The record local_changes_after would read back from the stream row appended here, with the
   // texts the row holds: shippers send them as they are.
   const StreamEvent event = event_for(encoded.old_document, encoded.new_document());
+  std::shared_ptr<const ChangeTexts> texts = encoded.texts;
+  append_stream(table, std::move(encoded), write.version, now_us, now_us, overwrote, nullptr);
   uncommitted_local_.push_back(ChangeRecord{table, key, event, write.version, std::move(next.state),
-                                            overwrote, now_us, std::move(encoded.texts)});
+                                            overwrote, now_us, std::move(texts)});
 
   const Item* new_image = uncommitted_local_.back().state.document_tree();
   if (kind != WriteKind::kUpdate) {
@@ -847,8 +826,8 @@ ApplyOutcome Region::apply_one(const ChangeRecord& record, const std::string& pk
   // Every apply is logged (applied_log): a change in its stream record, anything else in a row
   // of its own.
   if (outcome.changed) {
-    append_stream(record.table, *joined.encoded, record.version, record.commit_true_us, now_us,
-                  std::nullopt, &outcome);
+    append_stream(record.table, std::move(*joined.encoded), record.version, record.commit_true_us,
+                  now_us, std::nullopt, &outcome);
     return outcome;
   }
   sql::Statement& log = statements_->insert_unstreamed;

@@ -36,6 +36,7 @@
 #include "regions/clock.h"
 #include "regions/file_mode.h"
 #include "regions/key_filter.h"
+#include "regions/stream_batch.h"
 #include "regions/table_spec.h"
 
 namespace gtsim {
@@ -297,9 +298,10 @@ class Region {
   // key had one (a new one is added to key_filter_).
   void store(const std::string& table, const std::string& pk, const std::string& sk,
              const Stored& stored, const Encoded& encoded, RowIs row);
-  // `applied`: how a replicated record was applied (its stream record logs the apply); nullptr
-  // for a local write.
-  void append_stream(const std::string& table, const Encoded& encoded, const Version& cause,
+  // Appends the stream record of a change to stream_batch_, which the transaction writes as it
+  // ends. `applied`: how a replicated record was applied (its stream record logs the apply);
+  // nullptr for a local write.
+  void append_stream(const std::string& table, Encoded&& encoded, const Version& cause,
                      int64_t commit_true_us, int64_t now_us, std::optional<VersionId> overwrote,
                      const ApplyOutcome* applied);
   // put() and delete_item() inside an open transaction.
@@ -361,6 +363,8 @@ class Region {
   // The keys the items table may hold a row for: load() reads no row for the others. Built from
   // the file as the region opens, and added to by store(); this region is the file's only writer.
   KeyFilter key_filter_;
+  // The open transaction's stream records (in_transaction writes them before it commits).
+  StreamBatch stream_batch_;
 };
 
 }  // namespace gtsim
