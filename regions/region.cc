@@ -307,17 +307,17 @@ void Region::store(const std::string& table, const std::string& pk, const std::s
 void Region::append_stream(const std::string& table, Encoded&& encoded, const Version& cause,
                            int64_t commit_true_us, int64_t now_us,
                            std::optional<VersionId> overwrote, const ApplyOutcome* applied) {
-  StreamRow row{.stream_seq = ++last_stream_seq_,
-                .table = table,
-                .event = event_for(encoded.old_document, encoded.new_document()),
-                .texts = std::move(encoded.texts),
-                .old_image = std::move(encoded.old_document),
-                .cause = cause,
-                .commit_true_us = commit_true_us,
-                .applied_true_us = now_us,
-                .overwrote = std::move(overwrote)};
+  StreamRow& row = stream_batch_.add();
+  row.stream_seq = ++last_stream_seq_;
+  row.table = table;
+  row.event = event_for(encoded.old_document, encoded.new_document());
+  row.texts = std::move(encoded.texts);
+  row.old_image = std::move(encoded.old_document);
+  row.cause = cause;
+  row.commit_true_us = commit_true_us;
+  row.applied_true_us = now_us;
+  row.overwrote = std::move(overwrote);
   if (applied) row.applied = {applied->classification, applied->lost, applied->resurrected};
-  stream_batch_.add(std::move(row));
 }
 
 template <typename F>

@@ -67,8 +67,9 @@ class StreamBatch {
   StreamBatch(const StreamBatch&) = delete;
   StreamBatch& operator=(const StreamBatch&) = delete;
 
-  // `row.texts` must be set.
-  void add(StreamRow row) { rows_.push_back(std::move(row)); }
+  // A new row at the batch's end, for the caller to fill in before the next write(): its
+  // `texts` must be set. Made in place, as rows are made by the hundred per transaction.
+  StreamRow& add() { return rows_.emplace_back(); }
   bool empty() const { return rows_.empty(); }
   // Inserts the rows, in as few statements as the chunk sizes allow.
   void write();

@@ -100,7 +100,7 @@ TEST_CASE("a stream batch writes its rows in order and whole, whatever their cou
     StreamBatch batch(file.db);
     sql::Transaction txn(file.db);
     for (uint64_t i = 0; i < count; ++i)
-      batch.add(row(i));
+      batch.add() = row(i);
     CHECK(batch.empty() == (count == 0));
     batch.write();
     CHECK(batch.empty());
@@ -121,7 +121,7 @@ TEST_CASE("a stream batch drops its rows when cleared and after a refused write"
   {
     sql::Transaction txn(file.db);
     for (uint64_t i = 0; i < 3; ++i)
-      batch.add(row(i));
+      batch.add() = row(i);
     batch.clear();
     CHECK(batch.empty());
     batch.write();
@@ -131,17 +131,17 @@ TEST_CASE("a stream batch drops its rows when cleared and after a refused write"
 
   {
     sql::Transaction txn(file.db);
-    batch.add(row(0));
+    batch.add() = row(0);
     batch.write();
     txn.commit();
   }
   // A row whose stream_seq the file holds: SQLite refuses it, and the rows after it go too.
   sql::Transaction txn(file.db);
   for (const uint64_t i : {1, 2, 0, 3})
-    batch.add(row(i));
+    batch.add() = row(i);
   CHECK_THROWS_AS(batch.write(), DynamoError);
   CHECK(batch.empty());
-  batch.add(row(4));
+  batch.add() = row(4);
   batch.write();
   txn.commit();
   sql::Statement s(file.db, "SELECT stream_seq FROM stream ORDER BY stream_seq");
