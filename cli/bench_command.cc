@@ -1,5 +1,4 @@
 // gtsim bench: the benchmark suite (bench/), in a work directory of its own.
-#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -12,6 +11,7 @@
 #include "bench/resources.h"
 #include "bench/suite.h"
 #include "cli/commands.h"
+#include "cli/run_setup.h"
 #include "model/errors.h"
 
 namespace gtsim {
@@ -28,21 +28,11 @@ struct BenchArgs {
   bool keep = false;
 };
 
-std::string timestamp() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  ::localtime_r(&now, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y%m%d-%H%M%S", &tm);
-  return text;
-}
-
 void run_bench(const BenchArgs& args) {
   bench::BenchContext context;
   context.sizes = (args.full ? bench::BenchSizes::full() : bench::BenchSizes::quick());
   if (args.scale != 1) context.sizes = context.sizes.scaled(args.scale);
-  fs::path dir =
-      args.dir.empty() ? fs::path("runs") / ("bench-" + timestamp()) : fs::path(args.dir);
+  const fs::path dir = args.dir.empty() ? create_new_run_dir("bench", "bench") : fs::path(args.dir);
   std::error_code error;
   fs::create_directories(dir, error);
   if (error || !fs::is_empty(dir)) {

@@ -86,18 +86,28 @@ std::string local_time(const char* format) {
 
 fs::path make_run_dir(const std::string& command, const std::string& out,
                       const scenarios::Scenario& scenario) {
+  if (out.empty()) return create_new_run_dir(command, slug(scenario.name));
   fs::path dir = out;
-  if (dir.empty()) {
-    const fs::path base =
-        fs::path("runs") / (slug(scenario.name) + "-" + local_time("%Y%m%d-%H%M%S"));
-    dir = base;
-    for (int i = 2; fs::exists(dir); ++i)
-      dir = base.string() + "-" + std::to_string(i);
-  } else if (fs::exists(dir) && !fs::is_empty(dir)) {
+  if (fs::exists(dir) && !fs::is_empty(dir)) {
     fail(command, 2, fmt::format("{} is not empty; give a new or empty directory", dir.string()));
   }
   std::error_code error;
   fs::create_directories(dir, error);
+  if (error) fail(command, 2, fmt::format("cannot create {}: {}", dir.string(), error.message()));
+  return dir;
+}
+
+fs::path create_new_run_dir(const std::string& command, const std::string& name) {
+  const fs::path base = fs::path("runs") / (name + "-" + local_time("%Y%m%d-%H%M%S"));
+  std::error_code error;
+  fs::create_directories(base.parent_path(), error);
+  // create_directory creates only a directory that was not there: checking first, then creating,
+  // would let two commands started in the same second both take one.
+  fs::path dir = base;
+  for (int i = 2; !error && !fs::create_directory(dir, error); ++i) {
+    if (i > 1000) fail(command, 2, fmt::format("{}-2 .. -1000 are all taken", base.string()));
+    dir = base.string() + "-" + std::to_string(i);
+  }
   if (error) fail(command, 2, fmt::format("cannot create {}: {}", dir.string(), error.message()));
   return dir;
 }

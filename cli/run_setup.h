@@ -38,6 +38,10 @@ scenarios::Scenario parse_or_fail(const ScenarioText& source);
 std::filesystem::path make_run_dir(const std::string& command, const std::string& out,
                                    const scenarios::Scenario& scenario);
 
+// runs/<name>-<YYYYmmdd-HHMMSS>, or the same with -2, -3... when taken: a directory this call
+// creates, so two commands started in the same second never share one.
+std::filesystem::path create_new_run_dir(const std::string& command, const std::string& name);
+
 // Writes `text` to `path`, replacing it.
 void write_run_file(const std::string& command, const std::filesystem::path& path,
                     const std::string& text);

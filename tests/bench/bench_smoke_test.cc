@@ -63,3 +63,33 @@ TEST_CASE("gtsim bench --quick at a tiny size prints every section with finite r
     CHECK(ratios[name] > 0);
   }
 }
+
+// Without --dir each run takes runs/bench-<second it started>: two started in the same second
+// (as here, nearly always) must still get one each, or the second writes into the first's files.
+TEST_CASE("two gtsim bench commands started together each get a work directory of their own") {
+  const fs::path cwd =
+      fs::temp_directory_path() / ("gtsim-bench-pair-" + std::to_string(::getpid()));
+  fs::remove_all(cwd);
+  fs::create_directories(cwd);
+  const std::string command = "cd " + cwd.string() + " && " + std::string(GTSIM_BINARY) +
+                              " bench deterministic --quick --scale 0.02 --keep 2>&1";
+  FILE* pipes[2] = {::popen(command.c_str(), "r"), ::popen(command.c_str(), "r")};
+  for (FILE* pipe : pipes) {
+    REQUIRE(pipe != nullptr);
+    std::string output;
+    char buffer[4096];
+    while (size_t n = std::fread(buffer, 1, sizeof buffer, pipe))
+      output.append(buffer, n);
+    const int status = ::pclose(pipe);
+    INFO(output);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+  size_t dirs = 0;
+  for (const fs::directory_entry& entry : fs::directory_iterator(cwd / "runs")) {
+    CHECK(entry.path().filename().string().rfind("bench-", 0) == 0);
+    ++dirs;
+  }
+  CHECK(dirs == 2);
+  fs::remove_all(cwd);
+}
