@@ -16,12 +16,8 @@
 
 namespace fs = std::filesystem;
 
-TEST_CASE("gtsim bench --quick at a tiny size prints every section with finite ratios") {
-  const fs::path dir = fs::temp_directory_path() / ("gtsim-bench-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  const std::string command =
-      std::string(GTSIM_BINARY) + " bench --quick --scale 0.02 --dir " + dir.string() + " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
+// Reads a command's output to its end and checks that it exited with status 0; returns the output.
+std::string finish(FILE* pipe) {
   REQUIRE(pipe != nullptr);
   std::string output;
   char buffer[4096];
@@ -31,6 +27,16 @@ TEST_CASE("gtsim bench --quick at a tiny size prints every section with finite r
   INFO(output);
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
+  return output;
+}
+
+TEST_CASE("gtsim bench --quick at a tiny size prints every section with finite ratios") {
+  const fs::path dir = fs::temp_directory_path() / ("gtsim-bench-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  const std::string command =
+      std::string(GTSIM_BINARY) + " bench --quick --scale 0.02 --dir " + dir.string() + " 2>&1";
+  const std::string output = finish(::popen(command.c_str(), "r"));
+  INFO(output);
   CHECK_FALSE(fs::exists(dir));  // the work directory is removed without --keep
 
   // The allocator the figures were measured with, as the build chose it and gtsim found it.
@@ -74,17 +80,8 @@ TEST_CASE("two gtsim bench commands started together each get a work directory o
   const std::string command = "cd " + cwd.string() + " && " + std::string(GTSIM_BINARY) +
                               " bench deterministic --quick --scale 0.02 --keep 2>&1";
   FILE* pipes[2] = {::popen(command.c_str(), "r"), ::popen(command.c_str(), "r")};
-  for (FILE* pipe : pipes) {
-    REQUIRE(pipe != nullptr);
-    std::string output;
-    char buffer[4096];
-    while (size_t n = std::fread(buffer, 1, sizeof buffer, pipe))
-      output.append(buffer, n);
-    const int status = ::pclose(pipe);
-    INFO(output);
-    CHECK(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 0);
-  }
+  for (FILE* pipe : pipes)
+    finish(pipe);
   size_t dirs = 0;
   for (const fs::directory_entry& entry : fs::directory_iterator(cwd / "runs")) {
     CHECK(entry.path().filename().string().rfind("bench-", 0) == 0);
