@@ -122,7 +122,9 @@ void write_items_round_robin(scenarios::Cluster& cluster, const std::vector<std:
 bool wait_replicated(scenarios::Cluster& cluster, double timeout_s, bool equal_digests) {
   Stopwatch clock;
   while (clock.seconds() < timeout_s) {
-    if (replication::replication_at_rest(cluster.status(), equal_digests)) return true;
+    const std::vector<replication::RegionStatus> statuses =
+        equal_digests ? cluster.status() : cluster.status_without_digests();
+    if (replication::replication_at_rest(statuses, equal_digests)) return true;
     std::this_thread::sleep_for(kPollInterval);
   }
   return false;

@@ -53,9 +53,9 @@ void write_items_round_robin(scenarios::Cluster& cluster, const std::vector<std:
                              size_t count);
 
 // Polls every region's status until no link has a pending record and, with `equal_digests`,
-// every region holds the same table. Returns false at the timeout. Polls are 50 ms apart: a
-// status computes every table's digest, which would slow the regions being measured; times are
-// read from the region files instead (last_applied_true_us).
+// every region holds the same table. Returns false at the timeout. Polls are 50 ms apart, and
+// ask for digests only with `equal_digests`: each scans its whole table, which would slow the
+// regions being measured; times are read from the region files instead (last_applied_true_us).
 bool wait_replicated(scenarios::Cluster& cluster, double timeout_s, bool equal_digests = false);
 
 // Host true time (replication::true_now_us, the clock region processes stamp applies with) at

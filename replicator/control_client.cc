@@ -134,8 +134,14 @@ void ControlClient::jump_clock(int64_t delta_us) {
   fault([&](wire::Fault::Builder f) { f.setClockJumpUs(delta_us); });
 }
 
-RegionStatus ControlClient::status() {
-  Frame frame = round_trip([](wire::ControlRequest::Builder r) { r.setStatus(); });
+RegionStatus ControlClient::status(bool with_digests) {
+  Frame frame = round_trip([&](wire::ControlRequest::Builder r) {
+    if (with_digests) {
+      r.setStatus();
+    } else {
+      r.setStatusWithoutDigests();
+    }
+  });
   return with_response(frame, [](wire::ControlResponse::Reader response) {
     if (response.which() != wire::ControlResponse::STATUS) throw ProtocolError("expected status");
     return read_status(response.getStatus());

@@ -35,7 +35,9 @@ class ControlClient {
   void set_clock_drift(double drift_ppm);
   void jump_clock(int64_t delta_us);
 
-  RegionStatus status();
+  // With `with_digests` false the table digests are left empty: each scans its whole table, which
+  // slows the region being polled.
+  RegionStatus status(bool with_digests = true);
 
   // Replica membership, as protocol.capnp's ControlRequest describes each request.
   nlohmann::json snapshot();

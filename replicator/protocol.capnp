@@ -148,6 +148,9 @@ struct ControlRequest {
     removePeer @11 :Text;
     # Deletes this region's replica of every table.
     dropReplicas @12 :Void;
+    # As `status`, its digests left empty: for pollers of links and cursors, since each digest
+    # scans its whole table.
+    statusWithoutDigests @13 :Void;
   }
 }
 

@@ -394,6 +394,9 @@ struct RegionServer::Impl : std::enable_shared_from_this<Impl> {
         case wire::ControlRequest::STATUS:
           write_status(node.status(now), response.initStatus());
           return;
+        case wire::ControlRequest::STATUS_WITHOUT_DIGESTS:
+          write_status(node.status_without_digests(now), response.initStatus());
+          return;
         case wire::ControlRequest::SNAPSHOT:
           response.setResult(snapshot_to_json(region.snapshot()).dump());
           return;

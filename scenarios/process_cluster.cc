@@ -269,7 +269,7 @@ void ProcessCluster::remove_replica(const std::string& region) {
   // apart for good: it drains first.
   const int64_t deadline = now_us() + kRemoveDrainTimeoutUs;
   for (;;) {
-    const replication::RegionStatus s = control(n, [](auto& c) { return c.status(); });
+    const replication::RegionStatus s = control(n, [](auto& c) { return c.status(false); });
     const bool drained =
         std::all_of(s.links.begin(), s.links.end(),
                     [](const replication::LinkStatus& l) { return l.pending == 0; });
@@ -294,11 +294,20 @@ void ProcessCluster::remove_replica(const std::string& region) {
 }
 
 std::vector<replication::RegionStatus> ProcessCluster::status() {
-  std::vector<replication::RegionStatus> statuses;
+  return statuses(true);
+}
+
+std::vector<replication::RegionStatus> ProcessCluster::status_without_digests() {
+  return statuses(false);
+}
+
+std::vector<replication::RegionStatus> ProcessCluster::statuses(bool with_digests) {
+  std::vector<replication::RegionStatus> out;
   for (auto& [name, n] : nodes_) {
-    if (n.member && n.client) statuses.push_back(control(n, [](auto& c) { return c.status(); }));
+    if (n.member && n.client)
+      out.push_back(control(n, [&](auto& c) { return c.status(with_digests); }));
   }
-  return statuses;
+  return out;
 }
 
 std::map<std::string, std::string> ProcessCluster::region_files() const {
@@ -442,7 +451,7 @@ void ProcessCluster::wait_connected() {
   const int64_t deadline = replication::true_now_us() + options_.start_timeout_us;
   for (;;) {
     std::vector<std::string> waiting;
-    for (const replication::RegionStatus& s : status()) {
+    for (const replication::RegionStatus& s : status_without_digests()) {
       for (const replication::LinkStatus& l : s.links) {
         if (!l.connected) waiting.push_back(s.region + "->" + l.peer);
       }

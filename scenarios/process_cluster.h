@@ -86,6 +86,7 @@ class ProcessCluster final : public Cluster {
   void add_replica(const std::string& region, const std::string& from) override;
   void remove_replica(const std::string& region) override;
   std::vector<replication::RegionStatus> status() override;
+  std::vector<replication::RegionStatus> status_without_digests() override;
   std::map<std::string, std::string> region_files() const override;
   void shutdown() override;
 
@@ -124,6 +125,8 @@ class ProcessCluster final : public Cluster {
   Node& node(const std::string& region);
   // A member whose process runs.
   Node& live(const std::string& region);
+  // Every member's status, with or without its table digests (ControlClient::status).
+  std::vector<replication::RegionStatus> statuses(bool with_digests);
   LinkState& link(const std::string& from, const std::string& to);
   std::string file(const Node& n, const char* extension) const;
   // Starts n's process and connects its control channel.

@@ -262,6 +262,27 @@ TEST_CASE("region processes replicate writes, converge to lww and let deletes wi
     CHECK_FALSE(value_of(c.client(i), "d").has_value());
 }
 
+TEST_CASE("a region process answers a status without digests with the same links and cursors") {
+  Cluster c(2, 0);
+  c.client(0).call("PutItem", put("a", "from-r0"));
+  REQUIRE(c.wait_converged());
+  for (int i = 0; i < 2; ++i) {
+    const RegionStatus full = c.client(i).status();
+    const RegionStatus light = c.client(i).status(false);
+    CHECK(full.digests.count("users") == 1);
+    CHECK(light.digests.empty());
+    CHECK(light.region == full.region);
+    CHECK(light.last_local_seq == full.last_local_seq);
+    CHECK(light.cursors == full.cursors);
+    REQUIRE(light.links.size() == full.links.size());
+    for (size_t l = 0; l < light.links.size(); ++l) {
+      CHECK(light.links[l].peer == full.links[l].peer);
+      CHECK(light.links[l].acked_seq == full.links[l].acked_seq);
+      CHECK(light.links[l].pending == full.links[l].pending);
+    }
+  }
+}
+
 TEST_CASE("region processes lag at least the link latency and little more") {
   const int64_t latency_us = 50'000;
   Cluster c(2, latency_us / 1000.0);
