@@ -304,9 +304,9 @@ void Region::store(const std::string& table, const std::string& pk, const std::s
   s.run();
 }
 
-void Region::append_stream(const std::string& table, Encoded&& encoded, const Version& cause,
-                           int64_t commit_true_us, int64_t now_us,
-                           std::optional<VersionId> overwrote, const ApplyOutcome* applied) {
+StreamEvent Region::append_stream(const std::string& table, Encoded&& encoded, const Version& cause,
+                                  int64_t commit_true_us, int64_t now_us,
+                                  std::optional<VersionId> overwrote, const ApplyOutcome* applied) {
   StreamRow& row = stream_batch_.add();
   row.stream_seq = ++last_stream_seq_;
   row.table = table;
@@ -318,6 +318,7 @@ void Region::append_stream(const std::string& table, Encoded&& encoded, const Ve
   row.applied_true_us = now_us;
   row.overwrote = std::move(overwrote);
   if (applied) row.applied = {applied->classification, applied->lost, applied->resurrected};
+  return row.event;
 }
 
 template <typename F>
@@ -405,9 +406,9 @@ WriteResult Region::write_locally(
   const Item* old_image = current_doc;
   // The record local_changes_after would read back from the stream row appended here, with the
   // texts the row holds: shippers send them as they are.
-  const StreamEvent event = event_for(encoded.old_document, encoded.new_document());
   std::shared_ptr<const ChangeTexts> texts = encoded.texts;
-  append_stream(table, std::move(encoded), write.version, now_us, now_us, overwrote, nullptr);
+  const StreamEvent event =
+      append_stream(table, std::move(encoded), write.version, now_us, now_us, overwrote, nullptr);
   uncommitted_local_.push_back(ChangeRecord{table, key, event, write.version, std::move(next.state),
                                             overwrote, now_us, std::move(texts)});
 

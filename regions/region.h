@@ -300,10 +300,10 @@ class Region {
              const Stored& stored, const Encoded& encoded, RowIs row);
   // Appends the stream record of a change to stream_batch_, which the transaction writes as it
   // ends. `applied`: how a replicated record was applied (its stream record logs the apply);
-  // nullptr for a local write.
-  void append_stream(const std::string& table, Encoded&& encoded, const Version& cause,
-                     int64_t commit_true_us, int64_t now_us, std::optional<VersionId> overwrote,
-                     const ApplyOutcome* applied);
+  // nullptr for a local write. Returns the record's event (INSERT, MODIFY or REMOVE).
+  StreamEvent append_stream(const std::string& table, Encoded&& encoded, const Version& cause,
+                            int64_t commit_true_us, int64_t now_us,
+                            std::optional<VersionId> overwrote, const ApplyOutcome* applied);
   // put() and delete_item() inside an open transaction.
   WriteResult put_locally(const PutRequest& request, int64_t now_us);
   WriteResult delete_locally(const DeleteRequest& request, int64_t now_us);
