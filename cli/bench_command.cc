@@ -32,13 +32,7 @@ void run_bench(const BenchArgs& args) {
   bench::BenchContext context;
   context.sizes = (args.full ? bench::BenchSizes::full() : bench::BenchSizes::quick());
   if (args.scale != 1) context.sizes = context.sizes.scaled(args.scale);
-  const fs::path dir = args.dir.empty() ? create_new_run_dir("bench", "bench") : fs::path(args.dir);
-  std::error_code error;
-  fs::create_directories(dir, error);
-  if (error || !fs::is_empty(dir)) {
-    fmt::print(stderr, "gtsim bench: {} must be a new or empty directory\n", dir.string());
-    throw CLI::RuntimeError(2);
-  }
+  const fs::path dir = make_run_dir("bench", args.dir, "bench");
   context.work_dir = dir.string();
   context.binary = fs::read_symlink("/proc/self/exe").string();
   fmt::print("gtsim bench ({}{}) in {}, allocator: {}\n", args.full ? "--full" : "--quick",
@@ -50,7 +44,11 @@ void run_bench(const BenchArgs& args) {
     fmt::print(stderr, "gtsim bench: {}\n", e.what());
     throw CLI::RuntimeError(2);
   }
-  if (!args.keep) fs::remove_all(dir, error);
+  if (args.keep) return;
+  std::error_code error;
+  fs::remove_all(dir, error);
+  if (error)
+    fmt::print(stderr, "gtsim bench: could not remove {}: {}\n", dir.string(), error.message());
 }
 
 }  // namespace

@@ -39,7 +39,7 @@ void run(const RunArgs& args) {
   scenarios::Scenario scenario = parse_or_fail(source);
 
   if (args.seed) scenario.seed = *args.seed;
-  const fs::path dir = make_run_dir("run", args.out, scenario);
+  const fs::path dir = make_run_dir("run", args.out, slug(scenario.name));
   write_run_file("run", dir / "scenario.yaml", source.text);
   const nlohmann::json metadata = {{"gtsim_version", GTSIM_VERSION},
                                    {"mode", args.deterministic ? "deterministic" : "processes"},

@@ -31,6 +31,8 @@ extern "C" void on_signal(int) {
   g_interrupted.store(true);
 }
 
+}  // namespace
+
 std::string slug(const std::string& name) {
   std::string out;
   for (char c : name) {
@@ -44,8 +46,6 @@ std::string slug(const std::string& name) {
     out.pop_back();
   return out.empty() ? "scenario" : out.substr(0, 60);
 }
-
-}  // namespace
 
 void fail(const std::string& command, int status, const std::string& message) {
   std::fflush(stdout);
@@ -85,8 +85,8 @@ std::string local_time(const char* format) {
 }
 
 fs::path make_run_dir(const std::string& command, const std::string& out,
-                      const scenarios::Scenario& scenario) {
-  if (out.empty()) return create_new_run_dir(command, slug(scenario.name));
+                      const std::string& default_name) {
+  if (out.empty()) return create_new_run_dir(command, default_name);
   fs::path dir = out;
   if (fs::exists(dir) && !fs::is_empty(dir)) {
     fail(command, 2, fmt::format("{} is not empty; give a new or empty directory", dir.string()));

@@ -211,7 +211,7 @@ void serve(const ServeArgs& args, const std::string& command_line) {
                      control_port, e.code().message()));
   }
 
-  const fs::path dir = make_run_dir("serve", args.out, scenario);
+  const fs::path dir = make_run_dir("serve", args.out, slug(scenario.name));
   write_run_file("serve", dir / "scenario.yaml", source.text);
   const json metadata = {{"gtsim_version", GTSIM_VERSION},
                          {"mode", "serve"},

@@ -16,8 +16,9 @@
 
 namespace fs = std::filesystem;
 
-// Reads a command's output to its end and checks that it exited with status 0; returns the output.
-std::string finish(FILE* pipe) {
+// Reads a command's output to its end and checks that it exited with `expected_status`; returns
+// the output.
+std::string finish(FILE* pipe, int expected_status = 0) {
   REQUIRE(pipe != nullptr);
   std::string output;
   char buffer[4096];
@@ -26,7 +27,7 @@ std::string finish(FILE* pipe) {
   const int status = ::pclose(pipe);
   INFO(output);
   CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(WEXITSTATUS(status) == expected_status);
   return output;
 }
 
@@ -89,4 +90,23 @@ TEST_CASE("two gtsim bench commands started together each get a work directory o
   }
   CHECK(dirs == 2);
   fs::remove_all(cwd);
+}
+
+// A work directory given with --dir must be new or empty: the benchmark would otherwise measure
+// on, and then remove, files it did not make.
+TEST_CASE("gtsim bench refuses a work directory that holds files and leaves them") {
+  const fs::path dir =
+      fs::temp_directory_path() / ("gtsim-bench-full-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::FILE* file = std::fopen((dir / "keep-me").c_str(), "w");
+  REQUIRE(file != nullptr);
+  std::fclose(file);
+  const std::string command = std::string(GTSIM_BINARY) +
+                              " bench deterministic --quick --scale 0.02 --dir " + dir.string() +
+                              " 2>&1";
+  const std::string output = finish(::popen(command.c_str(), "r"), 2);
+  CHECK(output.find(dir.string() + " is not empty") != std::string::npos);
+  CHECK(fs::exists(dir / "keep-me"));
+  fs::remove_all(dir);
 }
