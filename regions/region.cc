@@ -1,6 +1,7 @@
 #include "regions/region.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -278,7 +279,7 @@ std::optional<Region::Stored> Region::load(const std::string& table, const std::
   if (s.step()) {
     out.emplace();
     out->document_json = s.column_optional_text(0);
-    out->state = state_from_json_text(s.column_text(1), as == DocumentAs::kTree
+    out->state = state_from_json_text(s.column_view(1), as == DocumentAs::kTree
                                                             ? parse_document(out->document_json)
                                                             : std::nullopt);
     if (!s.column_is_null(2)) out->deleted_true_us = s.column_int(2);
@@ -988,15 +989,16 @@ std::string Region::table_digest(const std::string& table) {
   // FNV-1a, 64 bits: stable across processes and builds, which std::hash is not.
   uint64_t hash = 1469598103934665603ULL;
   size_t count = 0;
-  auto mix = [&](const std::string& text) {
+  auto mix = [&](std::string_view text) {
     for (unsigned char c : text)
       hash = (hash ^ c) * 1099511628211ULL;
     hash = (hash ^ 0x1f) * 1099511628211ULL;
   };
   while (s.step()) {
     for (int column = 0; column < 4; ++column)
-      mix(s.column_text(column));
-    mix(std::to_string(s.column_int(4)));
+      mix(s.column_view(column));
+    char seq[20];
+    mix(std::string_view(seq, std::to_chars(seq, seq + sizeof seq, s.column_int(4)).ptr - seq));
     ++count;
   }
   return fmt::format("{}:{:016x}", count, hash);

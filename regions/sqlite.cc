@@ -298,10 +298,14 @@ int64_t Statement::column_int(int index) const {
 }
 
 std::string Statement::column_text(int index) const {
+  return std::string(column_view(index));
+}
+
+std::string_view Statement::column_view(int index) const {
   const unsigned char* text = sqlite3_column_text(stmt_, index);
-  return text ? std::string(reinterpret_cast<const char*>(text),
-                            static_cast<size_t>(sqlite3_column_bytes(stmt_, index)))
-              : std::string();
+  return text ? std::string_view(reinterpret_cast<const char*>(text),
+                                 static_cast<size_t>(sqlite3_column_bytes(stmt_, index)))
+              : std::string_view();
 }
 
 bool Statement::column_is_null(int index) const {

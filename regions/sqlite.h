@@ -142,6 +142,9 @@ class Statement {
   // Columns are 0-based, as in SQLite.
   int64_t column_int(int index) const;
   std::string column_text(int index) const;
+  // The same without a copy, for text read in place: valid until the statement next steps or
+  // resets. Empty for NULL.
+  std::string_view column_view(int index) const;
   bool column_is_null(int index) const;
   std::optional<std::string> column_optional_text(int index) const;
 
