@@ -187,6 +187,27 @@ TEST_CASE("held texts are stored as bound, and a failed step leaves no binding b
   CHECK(db.query_int("SELECT COUNT(*) FROM kv") == 2);
 }
 
+TEST_CASE("column views read a row's texts in place, NULL as empty, embedded zeros kept") {
+  TempDir dir;
+  sql::Database db(dir.file("views.db"));
+  db.exec("CREATE TABLE kv (k TEXT, v TEXT)");
+  const std::string with_zero("a\0b", 3);
+  sql::Statement(db, "INSERT INTO kv (k, v) VALUES (?1, ?2)")
+      .bind(1, "k1")
+      .bind(2, with_zero)
+      .run();
+  sql::Statement(db, "INSERT INTO kv (k) VALUES ('k2')").run();
+  sql::Statement rows(db, "SELECT k, v FROM kv ORDER BY k");
+  REQUIRE(rows.step());
+  CHECK(rows.column_view(0) == "k1");
+  CHECK(rows.column_view(1) == with_zero);
+  CHECK(rows.column_text(1) == with_zero);
+  REQUIRE(rows.step());
+  CHECK(rows.column_view(0) == "k2");
+  CHECK(rows.column_view(1).empty());
+  CHECK_FALSE(rows.step());
+}
+
 TEST_CASE("region files are prepared without zeroing freed space, in either file mode") {
   TempDir dir;
   for (FileMode mode : {FileMode::kShared, FileMode::kPrivate}) {
