@@ -84,19 +84,10 @@ std::string local_time(const char* format) {
   return text;
 }
 
-fs::path make_run_dir(const std::string& command, const std::string& out,
-                      const std::string& default_name) {
-  if (out.empty()) return create_new_run_dir(command, default_name);
-  fs::path dir = out;
-  if (fs::exists(dir) && !fs::is_empty(dir)) {
-    fail(command, 2, fmt::format("{} is not empty; give a new or empty directory", dir.string()));
-  }
-  std::error_code error;
-  fs::create_directories(dir, error);
-  if (error) fail(command, 2, fmt::format("cannot create {}: {}", dir.string(), error.message()));
-  return dir;
-}
+namespace {
 
+// runs/<name>-<YYYYmmdd-HHMMSS>, or the same with -2, -3... when taken: a directory this call
+// creates, so two commands started in the same second never share one.
 fs::path create_new_run_dir(const std::string& command, const std::string& name) {
   const fs::path base = fs::path("runs") / (name + "-" + local_time("%Y%m%d-%H%M%S"));
   std::error_code error;
@@ -108,6 +99,21 @@ fs::path create_new_run_dir(const std::string& command, const std::string& name)
     if (i > 1000) fail(command, 2, fmt::format("{}-2 .. -1000 are all taken", base.string()));
     dir = base.string() + "-" + std::to_string(i);
   }
+  if (error) fail(command, 2, fmt::format("cannot create {}: {}", dir.string(), error.message()));
+  return dir;
+}
+
+}  // namespace
+
+fs::path make_run_dir(const std::string& command, const std::string& out,
+                      const std::string& default_name) {
+  if (out.empty()) return create_new_run_dir(command, default_name);
+  fs::path dir = out;
+  if (fs::exists(dir) && !fs::is_empty(dir)) {
+    fail(command, 2, fmt::format("{} is not empty; give a new or empty directory", dir.string()));
+  }
+  std::error_code error;
+  fs::create_directories(dir, error);
   if (error) fail(command, 2, fmt::format("cannot create {}: {}", dir.string(), error.message()));
   return dir;
 }

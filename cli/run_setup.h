@@ -33,18 +33,15 @@ ScenarioText read_scenario_text(const std::string& command, const std::string& f
 // Parses and validates; prints every diagnostic and fails when the scenario is not valid.
 scenarios::Scenario parse_or_fail(const ScenarioText& source);
 
-// runs/<default_name>-<YYYYmmdd-HHMMSS> (with -2, -3... when taken), or `out`, created. `out`
-// must be new or empty, since old region files would become the run's starting state. Fails
-// (exit status 2) when it is not, or cannot be created.
+// runs/<default_name>-<YYYYmmdd-HHMMSS> (with -2, -3... when taken, so two commands started in
+// the same second never share one), or `out`, created. `out` must be new or empty, since old
+// region files would become the run's starting state. Fails (exit status 2) when it is not, or
+// cannot be created.
 std::filesystem::path make_run_dir(const std::string& command, const std::string& out,
                                    const std::string& default_name);
 
 // The scenario's name made fit for a directory name.
 std::string slug(const std::string& name);
-
-// runs/<name>-<YYYYmmdd-HHMMSS>, or the same with -2, -3... when taken: a directory this call
-// creates, so two commands started in the same second never share one.
-std::filesystem::path create_new_run_dir(const std::string& command, const std::string& name);
 
 // Writes `text` to `path`, replacing it.
 void write_run_file(const std::string& command, const std::filesystem::path& path,

@@ -15,7 +15,6 @@
 #include <map>
 #include <thread>
 
-#include <fmt/core.h>
 #include <fmt/format.h>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
