@@ -22,6 +22,16 @@ Checkpointer::~Checkpointer() {
   sqlite3_wal_autocheckpoint(writer_.handle(), kDefaultWalPages);  // replaces the hook
 }
 
+Checkpointer::AfterCommit Checkpointer::action_after_commit(int wal_frames, int copied_frames,
+                                                            int wal_pages) {
+  if (wal_frames >= kHardLimitFactor * wal_pages) return AfterCommit::kCheckpointHere;
+  if (wal_frames - copied_frames >= wal_pages) return AfterCommit::kWakeThread;
+  // Near the hard limit: a checkpoint of what is left, in the hope of one that ends in a pause.
+  const bool near_limit = wal_frames >= (kHardLimitFactor - 1) * wal_pages;
+  if (near_limit && wal_frames > copied_frames) return AfterCommit::kWakeThread;
+  return AfterCommit::kNothing;
+}
+
 int Checkpointer::on_commit(void* self, sqlite3* db, const char* schema, int wal_frames) {
   auto& c = *static_cast<Checkpointer*>(self);
   int copied = c.copied_frames_.load();
@@ -30,7 +40,8 @@ int Checkpointer::on_commit(void* self, sqlite3* db, const char* schema, int wal
     c.copied_frames_.compare_exchange_strong(copied, 0);
     copied = 0;
   }
-  if (wal_frames >= kHardLimitFactor * c.wal_pages_) {
+  const AfterCommit action = action_after_commit(wal_frames, copied, c.wal_pages_);
+  if (action == AfterCommit::kCheckpointHere) {
     // A checkpoint in progress would make this one return SQLITE_BUSY at once: wait for it.
     std::lock_guard checkpointing(c.checkpointing_);
     int log_frames = 0;
@@ -38,7 +49,7 @@ int Checkpointer::on_commit(void* self, sqlite3* db, const char* schema, int wal
         SQLITE_OK) {
       c.copied_frames_.store(log_frames);
     }
-  } else if (wal_frames - copied >= c.wal_pages_) {
+  } else if (action == AfterCommit::kWakeThread) {
     {
       std::lock_guard lock(c.mutex_);
       c.requested_ = true;

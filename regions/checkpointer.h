@@ -7,15 +7,18 @@
 // which a region process's single thread answers nothing (the lag tail in docs/benchmarks.md).
 //
 // Contract: construction turns off the writer connection's automatic checkpoint and installs a WAL
-// hook on it. The hook, run by SQLite after each of the writer's commits, only wakes the thread
-// once `wal_pages` more pages are in the WAL than its last checkpoint copied. The thread runs
-// PASSIVE checkpoints on its own connection to the same file: they take no lock a writer or a
-// reader waits for, and copy only what no reader still needs. SQLite starts the WAL over at the
-// first write transaction that finds all of it copied; a writer that never pauses never lets the
-// thread finish first, so, to keep the WAL bounded, once it holds kHardLimitFactor * `wal_pages`
-// pages the writer runs a PASSIVE checkpoint itself in the hook, as SQLite's automatic one would,
-// after waiting for the thread's checkpoint in progress (by then the thread has copied most
-// pages; what remains is mostly the two syncs). Durability
+// hook on it. The hook, run by SQLite after each of the writer's commits, does what
+// action_after_commit() says. The thread runs PASSIVE checkpoints on its own connection to the
+// same file: they take no lock a writer or a reader waits for, and copy only what no reader still
+// needs. SQLite starts the WAL over at the first write transaction that finds all of it copied,
+// which needs a checkpoint that no commit follows before it ends. So, in the last `wal_pages`
+// pages before the hard limit, the thread is woken after every commit: each checkpoint then copies
+// only what a few commits added and ends quickly, and the first pause in the writes longer than
+// one lets the WAL start over. A writer that never pauses that long still reaches the hard limit,
+// kHardLimitFactor * `wal_pages` pages, where it runs a PASSIVE checkpoint itself in the hook, as
+// SQLite's automatic one would, after waiting for the thread's checkpoint in progress: the WAL
+// stays bounded. That stall (7 – 19 ms here, every 0.8 s at 1,000 writes/s) was the lag tail at
+// L > 0 before the thread was woken this way (docs/benchmarks.md, twenty-first round). Durability
 // is SQLite's own: the file is valid at whatever moment the process is killed.
 //
 // Requires: the file in WAL mode and normal (not exclusive) locking, so that a second connection
@@ -47,6 +50,11 @@ class Checkpointer {
   // SQLite's own automatic checkpoint threshold.
   static constexpr int kDefaultWalPages = 1000;
   static constexpr int kHardLimitFactor = 4;
+
+  // What the hook does after a commit that leaves `wal_frames` frames in the WAL, when the
+  // thread's last checkpoint started with `copied_frames` in it (0 once the WAL started over).
+  enum class AfterCommit { kNothing, kWakeThread, kCheckpointHere };
+  static AfterCommit action_after_commit(int wal_frames, int copied_frames, int wal_pages);
 
   Checkpointer(Database& writer, const std::string& path, int wal_pages = kDefaultWalPages);
   ~Checkpointer();

@@ -75,3 +75,23 @@ TEST_CASE("a writer that outlives its checkpointer checkpoints itself again") {
   file.write(sql::Checkpointer::kDefaultWalPages * 3);
   CHECK(file.wal_frames() <= sql::Checkpointer::kDefaultWalPages + 10);
 }
+
+TEST_CASE("the checkpointer wakes its thread per threshold, and per commit near the limit") {
+  using After = sql::Checkpointer::AfterCommit;
+  constexpr int kFactor = sql::Checkpointer::kHardLimitFactor;
+  constexpr int kNearLimit = (kFactor - 1) * kWalPages;
+  const auto action = [](int wal_frames, int copied_frames) {
+    return sql::Checkpointer::action_after_commit(wal_frames, copied_frames, kWalPages);
+  };
+  // Far from the limit, only a threshold's worth of uncopied pages wakes the thread.
+  CHECK(action(kWalPages - 1, 0) == After::kNothing);
+  CHECK(action(kWalPages, 0) == After::kWakeThread);
+  CHECK(action(kNearLimit - 1, kNearLimit - kWalPages) == After::kNothing);
+  // Near it, any uncopied page does: the small checkpoints that let the WAL start over.
+  CHECK(action(kNearLimit, kNearLimit - 1) == After::kWakeThread);
+  CHECK(action(kNearLimit + 5, kNearLimit + 4) == After::kWakeThread);
+  CHECK(action(kNearLimit + 5, kNearLimit + 5) == After::kNothing);
+  // At the limit the writer checkpoints, whatever the thread copied.
+  CHECK(action(kFactor * kWalPages, kFactor * kWalPages - 1) == After::kCheckpointHere);
+  CHECK(action(kFactor * kWalPages + 3, 0) == After::kCheckpointHere);
+}
