@@ -13,11 +13,11 @@
 // needs. SQLite starts the WAL over at the first write transaction that finds all of it copied,
 // which needs a checkpoint that no commit follows before it ends. So, in the last `wal_pages`
 // pages before the hard limit, the thread is woken after every commit: each checkpoint then copies
-// only what a few commits added and ends quickly, and the first pause in the writes longer than
+// only what a few commits added, so it is short, and the first pause in the writes longer than
 // one lets the WAL start over. A writer that never pauses that long still reaches the hard limit,
 // kHardLimitFactor * `wal_pages` pages, where it runs a PASSIVE checkpoint itself in the hook, as
 // SQLite's automatic one would, after waiting for the thread's checkpoint in progress: the WAL
-// stays bounded. That stall (7 – 19 ms here, every 0.8 s at 1,000 writes/s) was the lag tail at
+// stays bounded. That stall (7 – 50 ms here, every 0.8 s at 1,000 writes/s) was the lag tail at
 // L > 0 before the thread was woken this way (docs/benchmarks.md, twenty-first round). Durability
 // is SQLite's own: the file is valid at whatever moment the process is killed.
 //
