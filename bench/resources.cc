@@ -2,16 +2,19 @@
 
 #include <fcntl.h>
 #include <malloc.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include <fmt/core.h>
 
@@ -46,6 +49,30 @@ int64_t peak_rss_bytes(int pid) {
     if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6)) * 1024;  // "... kB"
   }
   return -1;
+}
+
+double process_cpu_seconds(int pid) {
+  std::ifstream stat(fmt::format("/proc/{}/stat", pid));
+  std::string line;
+  if (!std::getline(stat, line)) return -1;
+  // Field 2, the command name, is in parentheses and may hold spaces: count fields after it.
+  const size_t name_end = line.rfind(')');
+  if (name_end == std::string::npos) return -1;
+  std::istringstream fields(line.substr(name_end + 1));
+  std::string skipped;
+  for (int field = 3; field < 14; ++field)
+    fields >> skipped;
+  int64_t user_ticks = -1;
+  int64_t system_ticks = -1;
+  if (!(fields >> user_ticks >> system_ticks)) return -1;  // fields 14 and 15
+  return double(user_ticks + system_ticks) / double(::sysconf(_SC_CLK_TCK));
+}
+
+int usable_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+  return std::max(1, CPU_COUNT(&set));
 }
 
 int64_t sqlite_file_bytes(const std::string& path) {

@@ -1,4 +1,4 @@
-// What a benchmark spends: wall-clock time, peak memory, disk.
+// What a benchmark spends: wall-clock time, CPU time, peak memory, disk.
 //
 // Errors: run_in_child throws DynamoError(kInternal) when the child cannot be forked or does not
 // exit cleanly (its own output says why). The readers return -1 for what cannot be read.
@@ -27,6 +27,12 @@ class Stopwatch {
 
 // Peak resident set size (VmHWM) of a live process, in bytes.
 int64_t peak_rss_bytes(int pid);
+// CPU time (user and system, all threads) a live process has used so far, in seconds, from
+// /proc/PID/stat: the kernel counts it in clock ticks (10 ms here), so measure spans of seconds.
+// -1 when it cannot be read (no such process).
+double process_cpu_seconds(int pid);
+// The CPUs this process may run on (its affinity mask, which containers narrow), at least 1.
+int usable_cpus();
 // Bytes a SQLite file takes on disk, its write-ahead log included.
 int64_t sqlite_file_bytes(const std::string& path);
 // What a forked child measured, and what it cost.

@@ -69,6 +69,21 @@ TEST_CASE("gtsim bench --quick at a tiny size prints every section with finite r
     CHECK(ratios.count(name) == 1);
     CHECK(ratios[name] > 0);
   }
+
+  // Each origin's pipeline says what it cost in CPU, in all four processes (three regions and
+  // the clients), and what that cost allows: a process whose CPU time could not be read says
+  // "unknown" instead.
+  const std::regex cpu_note(
+      R"(CPU per record: ([0-9.]+) us in all processes \((?:[a-z0-9-]+(?: \(origin\))? [0-9.]+, ){3})"
+      R"(clients [0-9.]+\); [0-9]+ CPUs kept busy would carry at most [0-9]+ rec/s, ratio )"
+      R"(([0-9.]+) of raw upserts)");
+  size_t cpu_notes = 0;
+  for (std::sregex_iterator it(output.begin(), output.end(), cpu_note), end; it != end; ++it) {
+    CHECK(std::isfinite(std::stod((*it)[1])));
+    CHECK(std::isfinite(std::stod((*it)[2])));
+    ++cpu_notes;
+  }
+  CHECK(cpu_notes == 3);
 }
 
 // Without --dir each run takes runs/bench-<second it started>: two started in the same second
